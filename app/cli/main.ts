@@ -1,0 +1,205 @@
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { bootRuntime } from "#app/boot.server";
+import { listInboundEvents, listJobs, retryJob } from "#app/modules/operations/index";
+import { listShops } from "#app/modules/shops/index";
+import { generateKeySpec } from "#app/platform/crypto.server";
+import { migrate } from "#app/platform/db/migrate.server";
+import { EnvError, parseEnv, type Env } from "#app/platform/env.server";
+import type { AppRuntime } from "#app/platform/runtime.server";
+import { seedDemoShop } from "./seed.server";
+import { startServer } from "./serve.server";
+
+/**
+ * `oms` — the operator CLI.  Every command takes --json for machine-readable output.
+ * The README's two commands (`./oms demo`, `./oms test`) are handled by the ./oms launcher, which
+ * provisions Node and dependencies and then calls this for everything but `test`.
+ */
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+const HELP = `oms — omnichannel order hub, operator CLI
+
+Usage: oms <command> [options]
+
+  demo                 migrate, seed the demo shop, serve the sandbox admin UI (Ctrl-C stops)
+  serve                serve the app (uses APP_MODE, DATABASE_URL, PORT …; see README)
+  migrate              apply database migrations (SQLite or Postgres from DATABASE_URL)
+  seed                 create or refresh the sandbox demo shop
+  config               show the parsed configuration (secrets masked)
+  shops                list shops and their install state
+  jobs                 list jobs            [--status S] [--shop D] [--name N] [--limit N]
+  jobs retry <id>      re-queue a failed job
+  events               list inbound events  [--status S] [--shop D] [--limit N]
+
+Options:
+  --json               print JSON instead of tables
+  --sandbox            use the sandbox configuration (default when no Shopify app is configured)
+  --port N, --host H   where serve/demo listen (default 127.0.0.1:3000; --port 0 = any free port)
+  -h, --help           this help
+`;
+
+function sandboxKeys(): string {
+  const file = path.join(ROOT, "data", "sandbox.keys");
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, generateKeySpec("sandbox1") + "\n", { mode: 0o600 });
+  }
+  return fs.readFileSync(file, "utf8").trim();
+}
+
+export function loadEnv(flags: { sandbox?: boolean; port?: string; host?: string }): Env {
+  const envFile = path.join(process.cwd(), ".env");
+  if (fs.existsSync(envFile)) process.loadEnvFile(envFile);
+  const raw: Record<string, string | undefined> = { ...process.env };
+  // With no Shopify app configured there is nothing but the sandbox this could mean.
+  if (flags.sandbox || (!raw.APP_MODE && !raw.SHOPIFY_API_KEY)) raw.APP_MODE = "sandbox";
+  if (raw.APP_MODE === "sandbox" && !raw.OMS_ENCRYPTION_KEYS) raw.OMS_ENCRYPTION_KEYS = sandboxKeys();
+  if (flags.port !== undefined) raw.PORT = flags.port;
+  if (flags.host !== undefined) raw.HOST = flags.host;
+  return parseEnv(raw);
+}
+
+type Row = Record<string, unknown>;
+
+function printTable(rows: Row[], columns: string[]) {
+  if (rows.length === 0) {
+    console.log("(none)");
+    return;
+  }
+  const cell = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null || v === undefined ? "" : String(v)).replace(/\s+/g, " ").slice(0, 80);
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  console.log(columns.map((c, i) => c.padEnd(widths[i]!)).join("  "));
+  for (const r of rows) console.log(columns.map((c, i) => cell(r[c]).padEnd(widths[i]!)).join("  "));
+}
+
+function output(json: boolean, data: unknown, table: () => void) {
+  if (json) console.log(JSON.stringify(data, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2));
+  else table();
+}
+
+async function withRuntime<T>(env: Env, fn: (rt: AppRuntime) => Promise<T>): Promise<T> {
+  const rt = bootRuntime(env);
+  try {
+    return await fn(rt);
+  } finally {
+    await rt.close();
+  }
+}
+
+async function serve(env: Env, opts: { demo: boolean }) {
+  const runtime = bootRuntime(env);
+  const log = runtime.logger;
+  if (opts.demo) {
+    const m = await migrate(env.DATABASE_URL, ROOT);
+    log.info("database ready", { provider: m.provider, applied: m.applied.length, alreadyApplied: m.alreadyApplied });
+    const shop = await seedDemoShop(runtime);
+    log.info("demo shop seeded", { shop: shop.domain, name: shop.name });
+  }
+  const server = await startServer(runtime, { root: ROOT, host: env.HOST, port: env.PORT });
+  const banner = env.APP_MODE === "sandbox" ? `Sandbox admin UI: ${server.url}/app` : `App listening on ${server.url}`;
+  log.info(banner, { mode: env.APP_MODE, database: runtime.provider });
+  if (env.APP_MODE === "sandbox") console.log(`\n  ➜  Open ${server.url}/app   (Ctrl-C to stop)\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      console.error("Forced exit.");
+      process.exit(130);
+    }
+    stopping = true;
+    log.info("stopping…", { signal });
+    server
+      .stop()
+      .then(() => {
+        log.info("stopped cleanly");
+        process.exit(0);
+      })
+      .catch((e: unknown) => {
+        log.error("error while stopping", { err: e });
+        process.exit(1);
+      });
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: "boolean", default: false },
+      sandbox: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+      port: { type: "string" },
+      host: { type: "string" },
+      status: { type: "string" },
+      shop: { type: "string" },
+      name: { type: "string" },
+      limit: { type: "string" },
+    },
+  });
+  const [cmd, sub, arg] = positionals;
+  if (values.help || !cmd || cmd === "help") {
+    console.log(HELP);
+    return cmd || values.help ? 0 : 2;
+  }
+  const limit = values.limit ? Number(values.limit) : undefined;
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new EnvError([{ variable: "--limit", message: "must be a positive integer" }]);
+  const env = loadEnv(values);
+
+  switch (cmd) {
+    case "demo":
+      await serve(env, { demo: true });
+      return -1; // keep running
+    case "serve":
+      await serve(env, { demo: false });
+      return -1;
+    case "migrate": {
+      const r = await migrate(env.DATABASE_URL, ROOT);
+      output(values.json, r, () => console.log(`${r.provider}: applied ${r.applied.length} migration(s)${r.applied.length ? ": " + r.applied.join(", ") : ""}; ${r.alreadyApplied} already applied`));
+      return 0;
+    }
+    case "seed":
+      return withRuntime(env, async (rt) => {
+        await migrate(env.DATABASE_URL, ROOT);
+        const shop = await seedDemoShop(rt);
+        output(values.json, shop, () => console.log(`seeded ${shop.domain} (${shop.name})`));
+        return 0;
+      });
+    case "config": {
+      const masked = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, /SECRET|KEYS|PASSWORD/.test(k) ? "•••" : v]));
+      output(values.json, masked, () => printTable(Object.entries(masked).map(([k, v]) => ({ variable: k, value: v })), ["variable", "value"]));
+      return 0;
+    }
+    case "shops":
+      return withRuntime(env, async (rt) => {
+        const shops = await listShops(rt.db);
+        output(values.json, shops, () => printTable(shops, ["domain", "name", "installState", "installedAt", "uninstalledAt"]));
+        return 0;
+      });
+    case "jobs":
+      return withRuntime(env, async (rt) => {
+        if (sub === "retry") {
+          if (!arg) throw new EnvError([{ variable: "jobs retry", message: "needs a job id" }]);
+          const ok = await retryJob(rt.db, arg, rt.now());
+          output(values.json, { id: arg, requeued: ok }, () => console.log(ok ? `re-queued ${arg}` : `job ${arg} is not a failed job; nothing done`));
+          return ok ? 0 : 1;
+        }
+        if (sub) throw new EnvError([{ variable: `jobs ${sub}`, message: "unknown subcommand (try: oms jobs retry <id>)" }]);
+        const jobs = await listJobs(rt.db, { shop: values.shop, status: values.status, name: values.name, limit });
+        output(values.json, jobs, () => printTable(jobs, ["id", "shop", "name", "status", "attempts", "runAt", "lastError"]));
+        return 0;
+      });
+    case "events":
+      return withRuntime(env, async (rt) => {
+        const events = await listInboundEvents(rt.db, { shop: values.shop, status: values.status, limit });
+        output(values.json, events, () => printTable(events, ["receivedAt", "shop", "source", "topic", "status", "externalId", "error"]));
+        return 0;
+      });
+    default:
+      console.error(`oms: unknown command "${cmd}"\n`);
+      console.log(HELP);
+      return 2;
+  }
+}

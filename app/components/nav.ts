@@ -1,0 +1,4 @@
+import type { NavItem } from "./SandboxShell";
+
+/** The app's navigation, shared by App Bridge's NavMenu (embedded) and the sandbox shell. */
+export const NAV: NavItem[] = [{ url: "/app", label: "Home" }];

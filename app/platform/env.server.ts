@@ -1,0 +1,77 @@
+import { z } from "zod";
+
+/**
+ * Configuration, parsed once at boot.  A missing or malformed variable stops the process with a
+ * message naming it (see formatEnvError); nothing else in the app reads process.env.
+ */
+const logLevel = z.enum(["debug", "info", "warn", "error"]);
+
+const databaseUrl = z
+  .string()
+  .refine((v) => /^file:/.test(v) || /^postgres(ql)?:\/\//.test(v), {
+    message: 'must start with "file:" (SQLite) or "postgres://" / "postgresql://"',
+  });
+
+const base = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** sandbox: local demo outside Shopify admin (demo shop, no App Bridge); shopify: the real app. */
+  APP_MODE: z.enum(["shopify", "sandbox"]).default("shopify"),
+  DATABASE_URL: databaseUrl.default("file:./data/oms.sqlite"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: logLevel.default("info"),
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+  OMS_ENCRYPTION_KEYS: z.string().min(1, "is required: <keyId>:<base64 32-byte key>[,older keys]"),
+  OMS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  OMS_JOB_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  REDIS_URL: z.string().url().optional(),
+  SHOPIFY_API_KEY: z.string().min(1, "is required (the app's client id)"),
+  SHOPIFY_API_SECRET: z.string().min(1, "is required (the app's client secret)"),
+  SHOPIFY_APP_URL: z.string().url("must be the app's public https URL"),
+  SCOPES: z.string().min(1, "is required (comma-separated access scopes)"),
+  SANDBOX_SHOP: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "must be <name>.myshopify.com").default("demo-outfitters.myshopify.com"),
+});
+
+export type Env = z.infer<typeof base> & { LOG_FORMAT: "json" | "pretty" };
+
+/** Values the sandbox supplies when unset, so `./oms demo` needs no configuration. */
+const SANDBOX_DEFAULTS = {
+  SHOPIFY_API_KEY: "sandbox-api-key",
+  SHOPIFY_API_SECRET: "sandbox-api-secret",
+  SCOPES: "read_products",
+};
+
+export class EnvError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(formatEnvError(problems));
+    this.name = "EnvError";
+  }
+}
+
+export function formatEnvError(problems: { variable: string; message: string }[]): string {
+  return ["Configuration error — fix these environment variables:", ...problems.map((p) => `  ${p.variable} ${p.message}`)].join("\n");
+}
+
+export function parseEnv(raw: Record<string, string | undefined>): Env {
+  const input: Record<string, string | undefined> = { ...raw };
+  for (const k of Object.keys(input)) if (input[k] === "") delete input[k];
+  if (input.APP_MODE === "sandbox") {
+    for (const [k, v] of Object.entries(SANDBOX_DEFAULTS)) input[k] ??= v;
+    input.SHOPIFY_APP_URL ??= `http://${input.HOST ?? "127.0.0.1"}:${input.PORT ?? "3000"}`;
+  }
+  const result = base.safeParse(input);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((i) => ({
+        variable: String(i.path[0] ?? "?"),
+        message: i.code === "invalid_type" && input[String(i.path[0])] === undefined ? "is required" : i.message,
+      })),
+    );
+  }
+  const env = result.data;
+  if (env.APP_MODE === "sandbox" && env.HOST !== "127.0.0.1" && env.HOST !== "localhost" && env.HOST !== "::1") {
+    // The sandbox signs every visitor in as the demo shop: never expose it beyond this machine.
+    throw new EnvError([{ variable: "HOST", message: "must be 127.0.0.1 or localhost when APP_MODE=sandbox" }]);
+  }
+  return { ...env, LOG_FORMAT: env.LOG_FORMAT ?? (env.NODE_ENV === "production" ? "json" : "pretty") };
+}

@@ -1,0 +1,81 @@
+import type { Session } from "@shopify/shopify-api";
+import { createSecretBox, parseKeyring, type SecretBox } from "./crypto.server";
+import { createDb, type Db, type Provider } from "./db/client.server";
+import type { Env } from "./env.server";
+import { createLogger, type Logger } from "./logger.server";
+import { createOutboxRelay, type OutboxRelay } from "./outbox.server";
+import { createInProcessRunner } from "./queue/in-process-runner.server";
+import type { JobRunner } from "./queue/types";
+import { createShopifyApp, type AdminGraphql, type ShopifyApp } from "./shopify.server";
+import { createAdminAuth, type AdminAuth } from "./auth.server";
+
+/**
+ * Everything a request or a job needs, built once per process and handed to Remix loaders through
+ * the load context (no module-level singletons, so the CLI, the server and tests each build their
+ * own).  Swapping SQLite→Postgres or in-process→BullMQ is configuration here, not a code fork.
+ */
+export interface AppRuntime {
+  env: Env;
+  logger: Logger;
+  db: Db;
+  provider: Provider;
+  secrets: SecretBox;
+  runner: JobRunner;
+  relay: OutboxRelay;
+  shopify: ShopifyApp;
+  auth: AdminAuth;
+  now: () => Date;
+  /** Start the job runner and outbox relay (the server does; one-shot CLI commands need not). */
+  startWorkers(): void;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  logger?: Logger;
+  now?: () => Date;
+  /** Install hook: record the shop (wired by the server to the shops module). */
+  afterAuth?: (runtime: AppRuntime, args: { session: Session; admin: AdminGraphql }) => Promise<void>;
+}
+
+export function createRuntime(env: Env, opts: RuntimeOptions = {}): AppRuntime {
+  const logger = opts.logger ?? createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT });
+  const now = opts.now ?? (() => new Date());
+  const handle = createDb(env.DATABASE_URL, { poolSize: env.OMS_WORKER_CONCURRENCY + 4 });
+  const secrets = createSecretBox(parseKeyring(env.OMS_ENCRYPTION_KEYS));
+  const runner = createInProcessRunner({ db: handle.db, logger, concurrency: env.OMS_WORKER_CONCURRENCY, pollMs: env.OMS_JOB_POLL_MS, now });
+  const relay = createOutboxRelay({ db: handle.db, queue: runner, logger, pollMs: env.OMS_JOB_POLL_MS, now });
+  let runtime: AppRuntime;
+  const shopify = createShopifyApp({
+    env,
+    db: handle.db,
+    secrets,
+    logger,
+    afterAuth: async (args) => opts.afterAuth?.(runtime, args),
+  });
+  let workers = false;
+  runtime = {
+    env,
+    logger,
+    db: handle.db,
+    provider: handle.provider,
+    secrets,
+    runner,
+    relay,
+    shopify,
+    auth: createAdminAuth({ env, shopify, db: handle.db }),
+    now,
+    startWorkers() {
+      workers = true;
+      runner.start();
+      relay.start();
+    },
+    async close() {
+      if (workers) {
+        await relay.stop();
+        await runner.stop();
+      }
+      await handle.close();
+    },
+  };
+  return runtime;
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// The `oms` operator CLI (package.json "bin").  Runs the TypeScript sources through tsx.
+import { register } from "tsx/esm/api";
+
+register();
+const { main } = await import("../app/cli/main.ts");
+const { EnvError } = await import("../app/platform/env.server.ts");
+try {
+  const code = await main(process.argv.slice(2));
+  if (code >= 0) process.exit(code);
+} catch (e) {
+  if (e instanceof EnvError) {
+    console.error(e.message);
+    process.exit(78); // EX_CONFIG
+  }
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+  process.exit(1);
+}
