@@ -24,8 +24,12 @@ export function sqliteFile(url: string): string {
   return p === ":memory:" ? p : path.resolve(p);
 }
 
-/** SQLite waits this long for a competing writer before SQLITE_BUSY (many workers, one file). */
-export const SQLITE_BUSY_TIMEOUT_MS = 15_000;
+/**
+ * SQLite waits this long for another *process's* write lock before SQLITE_BUSY.  better-sqlite3 is
+ * synchronous, so the wait blocks this process's event loop: one process keeps one connection (the
+ * adapter serialises its transactions), and concurrency across connections means across processes.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 
 export interface DbHandle {
   db: Db;
