@@ -65,7 +65,8 @@ export function complianceHandlers(deps: { db: Db; logger: Logger; now: () => Da
       const body = parse(dataRequest, event);
       const ref = toRef(body.customer);
       const found = await collectFromShopPayloads(db, event.shop, (doc, meta) =>
-        mentionsCustomer(doc, ref) ? [{ source: `webhook ${meta.topic}`, receivedAt: meta.receivedAt.toISOString(), data: extractCustomerData(doc, ref) }] : [],
+        // Privacy requests themselves are not data held about the customer.
+        !meta.topic.startsWith("CUSTOMERS_") && mentionsCustomer(doc, ref) ? [{ source: `webhook ${meta.topic}`, receivedAt: meta.receivedAt.toISOString(), data: extractCustomerData(doc, ref) }] : [],
       );
       const exp = await createDataExport(db, {
         shop: event.shop,

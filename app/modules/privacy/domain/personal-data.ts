@@ -110,28 +110,32 @@ export function mentionsCustomer(doc: unknown, ref: CustomerRef): boolean {
  */
 export function redactCustomer(doc: unknown, ref: CustomerRef): { doc: unknown; changed: boolean } {
   const who = identifiers(ref);
-  let changed = false;
-  const visit = (v: unknown, parentKey: string | null): unknown => {
-    if (Array.isArray(v)) return v.map((x) => visit(x, parentKey));
+  if (!who.ids.size && !who.email && !who.phone) return { doc, changed: false };
+  // Returns the (possibly) rewritten value and whether anything in it belonged to the customer.
+  const visit = (v: unknown, parentKey: string | null): [unknown, boolean] => {
+    if (Array.isArray(v)) {
+      const items = v.map((x) => visit(x, parentKey));
+      return [items.map(([x]) => x), items.some(([, m]) => m)];
+    }
     if (v && typeof v === "object") {
       const obj = v as Record<string, unknown>;
-      if (objectMatches(obj, who, parentKey)) {
-        changed = true;
-        return scrub(obj, parentKey === "customer" || parentKey === "buyer");
-      }
+      if (objectMatches(obj, who, parentKey)) return [scrub(obj, parentKey === "customer" || parentKey === "buyer"), true];
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(obj)) out[k] = visit(x, k);
-      // An order whose customer is this person: its own contact/address fields are theirs too.
-      if (out.customer !== obj.customer && obj.customer && typeof obj.customer === "object") {
-        changed = true;
-        return scrub(out, false);
+      let matched = false;
+      let customerMatched = false;
+      for (const [k, x] of Object.entries(obj)) {
+        const [value, m] = visit(x, k);
+        out[k] = value;
+        matched ||= m;
+        if (m && (k === "customer" || k === "buyer")) customerMatched = true;
       }
-      return out;
+      // An order whose customer is this person: its own contact/address fields are theirs too.
+      return customerMatched ? [scrub(out, false), true] : [out, matched];
     }
-    return v;
+    return [v, false];
   };
-  const result = visit(doc, null);
-  return { doc: result, changed };
+  const [result, changed] = visit(doc, null);
+  return { doc: changed ? result : doc, changed };
 }
 
 /** The personal fields a document holds about this customer (for data_request exports). */
