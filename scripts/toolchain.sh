@@ -70,7 +70,7 @@ install_deps() {
 # The real Shopify GraphQL schemas (Admin API introspection, Function APIs) ship inside the npm
 # package @shopify/dev-mcp.  We take only its data files: installing the package would pull the
 # Shopify CLI, Hydrogen and React Router into our tree.  `npm pack` checks the registry integrity;
-# we check it again against the pinned hash.  Why: docs/decisions/006-shopify-schemas-offline.md
+# we check it again against the pinned hash.  Why: docs/decisions/007-shopify-schemas-offline.md
 DEV_MCP_PIN="1.16.0"
 DEV_MCP_SHA512="tqgRnK7sQhjew+htxtleTH23nXB5fZcsrhWgEkomsorGXvLOB2mh2upwZm8uzuTDNTZnqtLMe64yIwh6s2awtw=="
 provision_shopify_schemas() {

@@ -8,7 +8,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
  * Prisma with driver adapters and the JS query compiler (engineType = "client"): no Rust engine,
  * nothing downloaded.  SQLite (better-sqlite3) by default, PostgreSQL (pg) when DATABASE_URL says
  * so — one code path, chosen by configuration (ARCHITECTURE.md rule 6).
- * Why two generated clients: docs/decisions/004-sqlite-default-postgres-scaled.md
+ * Why two generated clients: docs/decisions/005-sqlite-default-postgres-scaled.md
  */
 export type Db = PrismaClient;
 export type DbTx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];

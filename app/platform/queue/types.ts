@@ -4,7 +4,7 @@
  *   queue.add(name, data, { jobId, delay, attempts, backoff })  ≈ BullMQ Queue.add
  *   runner.register(name, handler)                              ≈ a Worker processor per job name
  *   concurrencyKey                                              ≈ BullMQ Pro groups (concurrency 1)
- * Why and how: docs/decisions/005-job-runner-and-outbox.md
+ * Why and how: docs/decisions/006-job-runner-and-outbox.md
  */
 export interface AddJobOptions {
   /** Tenant the job works for (lets purges and the admin UI scope jobs). */
@@ -54,7 +54,7 @@ export interface JobRunner extends JobQueue {
   drain(opts?: { timeoutMs?: number }): Promise<void>;
 }
 
-/** Backoff before retry number `attempt` (1-based): exponential with full jitter, capped. */
+/** Backoff before retry number `attempt` (1-based): exponential, capped, with "equal jitter" (a random delay between half and all of the ceiling) so retries of many jobs spread out but never retry instantly. */
 export function backoffMs(attempt: number, random: number, baseMs = 1_000, capMs = 15 * 60_000): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + (ceiling / 2) * random);
