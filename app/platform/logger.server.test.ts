@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DomainError } from "#app/platform/errors";
 import { createLogger, type LogFormat, type LogLevel } from "#app/platform/logger.server";
 
@@ -186,19 +186,22 @@ describe("createLogger — pretty format", () => {
 });
 
 describe("createLogger — default writer", () => {
-  afterEach(() => {
-    vi.restoreAllMocks();
-  });
-
   it("writes info to stdout and warn/error to stderr, newline-terminated", () => {
     const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
     const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     const logger = createLogger({ now: () => NOW });
-    logger.info("to stdout");
-    logger.error("to stderr");
-    expect(out).toHaveBeenCalledWith('{"time":"2024-05-06T07:08:09.123Z","level":"info","msg":"to stdout"}\n');
-    expect(err).toHaveBeenCalledWith('{"time":"2024-05-06T07:08:09.123Z","level":"error","msg":"to stderr"}\n');
-    expect(out).toHaveBeenCalledTimes(1);
-    expect(err).toHaveBeenCalledTimes(1);
+    let stdout: unknown[][] = [];
+    let stderr: unknown[][] = [];
+    try {
+      logger.info("to stdout");
+      logger.error("to stderr");
+      stdout = [...out.mock.calls];
+      stderr = [...err.mock.calls];
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+    expect(stdout).toEqual([['{"time":"2024-05-06T07:08:09.123Z","level":"info","msg":"to stdout"}\n']]);
+    expect(stderr).toEqual([['{"time":"2024-05-06T07:08:09.123Z","level":"error","msg":"to stderr"}\n']]);
   });
 });

@@ -44,16 +44,16 @@ export function createRuntime(env: Env, opts: RuntimeOptions = {}): AppRuntime {
   const secrets = createSecretBox(parseKeyring(env.OMS_ENCRYPTION_KEYS));
   const runner = createInProcessRunner({ db: handle.db, logger, concurrency: env.OMS_WORKER_CONCURRENCY, pollMs: env.OMS_JOB_POLL_MS, now });
   const relay = createOutboxRelay({ db: handle.db, queue: runner, logger, pollMs: env.OMS_JOB_POLL_MS, now });
-  let runtime: AppRuntime;
   const shopify = createShopifyApp({
     env,
     db: handle.db,
     secrets,
     logger,
+    // Runs on a request, long after `runtime` below is initialised.
     afterAuth: async (args) => opts.afterAuth?.(runtime, args),
   });
   let workers = false;
-  runtime = {
+  const runtime: AppRuntime = {
     env,
     logger,
     db: handle.db,
