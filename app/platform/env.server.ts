@@ -57,7 +57,8 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   for (const k of Object.keys(input)) if (input[k] === "") delete input[k];
   if (input.APP_MODE === "sandbox") {
     for (const [k, v] of Object.entries(SANDBOX_DEFAULTS)) input[k] ??= v;
-    input.SHOPIFY_APP_URL ??= `http://${input.HOST ?? "127.0.0.1"}:${input.PORT ?? "3000"}`;
+    const host = input.HOST ?? "127.0.0.1";
+    input.SHOPIFY_APP_URL ??= `http://${host.includes(":") ? `[${host}]` : host}:${input.PORT ?? "3000"}`;
   }
   const result = base.safeParse(input);
   if (!result.success) {

@@ -147,9 +147,13 @@ export function extractCustomerData(doc: unknown, ref: CustomerRef): Record<stri
     if (v && typeof v === "object") {
       const obj = v as Record<string, unknown>;
       if (objectMatches(obj, who, parentKey)) {
+        // The matching object's personal fields plus its nested customer profile and addresses
+        // (an order matched by its email still carries the customer's name and default address).
+        const isPerson = parentKey === "customer" || parentKey === "buyer" || "first_name" in obj || "firstName" in obj;
         const picked: Record<string, unknown> = {};
         for (const [k, x] of Object.entries(obj)) {
-          if (PERSONAL_FIELDS.has(k) || ADDRESS_KEYS.has(k) || k === "id") picked[k] = x;
+          if (k === "name" && !isPerson) continue; // an order's "name" is its number
+          if (PERSONAL_FIELDS.has(k) || ADDRESS_KEYS.has(k) || k === "customer" || k === "buyer" || k === "id") picked[k] = x;
         }
         found.push(picked);
         return;
