@@ -3,6 +3,11 @@
 # earlier one fails, then prints a summary and exits non-zero if anything failed.
 set -uo pipefail
 cd "$OMS_ROOT"
+# Run by ./oms after scripts/toolchain.sh (PATH, Node 24, dependencies); set-up helpers:
+type log >/dev/null 2>&1 || log() { printf '[oms setup] %s\n' "$*" >&2; }
+# shellcheck source=scripts/setup.sh
+source scripts/setup.sh
+set +e
 
 ensure_chromium() {
   # The browser test drives Debian's Chromium with playwright-core (no browser download).
