@@ -3,12 +3,16 @@
 import { register } from "tsx/esm/api";
 
 register();
-const { main } = await import("../app/cli/main.ts");
+const { main, UsageError } = await import("../app/cli/main.ts");
 const { EnvError } = await import("../app/platform/env.server.ts");
 try {
   const code = await main(process.argv.slice(2));
   if (code >= 0) process.exit(code);
 } catch (e) {
+  if (e instanceof UsageError) {
+    console.error(`oms: ${e.message} (see oms --help)`);
+    process.exit(2);
+  }
   if (e instanceof EnvError) {
     console.error(e.message);
     process.exit(78); // EX_CONFIG

@@ -4,9 +4,10 @@ import { parseArgs } from "node:util";
 import { bootRuntime } from "#app/boot.server";
 import { listInboundEvents, listJobs, retryJob } from "#app/modules/operations/index";
 import { listShops } from "#app/modules/shops/index";
+import { listDataExports } from "#app/modules/privacy/index";
 import { generateKeySpec } from "#app/platform/crypto.server";
 import { migrate } from "#app/platform/db/migrate.server";
-import { EnvError, parseEnv, type Env } from "#app/platform/env.server";
+import { parseEnv, type Env } from "#app/platform/env.server";
 import type { AppRuntime } from "#app/platform/runtime.server";
 import { seedDemoShop } from "./seed.server";
 import { startServer } from "./serve.server";
@@ -17,6 +18,11 @@ import { startServer } from "./serve.server";
  * provisions Node and dependencies and then calls this for everything but `test`.
  */
 const ROOT = path.resolve(import.meta.dirname, "../..");
+
+/** A mistake in the command line itself (exit code 2). */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
 
 const HELP = `oms — omnichannel order hub, operator CLI
 
@@ -31,6 +37,8 @@ Usage: oms <command> [options]
   jobs                 list jobs            [--status S] [--shop D] [--name N] [--limit N]
   jobs retry <id>      re-queue a failed job
   events               list inbound events  [--status S] [--shop D] [--limit N]
+  exports --shop D     customer data exports (customers/data_request); --json includes the content
+  keygen               print a new OMS_ENCRYPTION_KEYS entry (put it first to rotate; keep old keys after it)
 
 Options:
   --json               print JSON instead of tables
@@ -144,8 +152,13 @@ export async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return cmd || values.help ? 0 : 2;
   }
+  if (cmd === "keygen") {
+    const spec = generateKeySpec(`k${new Date().toISOString().slice(0, 10).replace(/-/g, "")}`);
+    output(values.json, { key: spec }, () => console.log(spec));
+    return 0;
+  }
   const limit = values.limit ? Number(values.limit) : undefined;
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new EnvError([{ variable: "--limit", message: "must be a positive integer" }]);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError("--limit must be a positive integer");
   const env = loadEnv(values);
 
   switch (cmd) {
@@ -181,12 +194,12 @@ export async function main(argv: string[]): Promise<number> {
     case "jobs":
       return withRuntime(env, async (rt) => {
         if (sub === "retry") {
-          if (!arg) throw new EnvError([{ variable: "jobs retry", message: "needs a job id" }]);
+          if (!arg) throw new UsageError("jobs retry needs a job id");
           const ok = await retryJob(rt.db, arg, rt.now());
           output(values.json, { id: arg, requeued: ok }, () => console.log(ok ? `re-queued ${arg}` : `job ${arg} is not a failed job; nothing done`));
           return ok ? 0 : 1;
         }
-        if (sub) throw new EnvError([{ variable: `jobs ${sub}`, message: "unknown subcommand (try: oms jobs retry <id>)" }]);
+        if (sub) throw new UsageError(`jobs ${sub}: unknown subcommand (try: oms jobs retry <id>)`);
         const jobs = await listJobs(rt.db, { shop: values.shop, status: values.status, name: values.name, limit });
         output(values.json, jobs, () => printTable(jobs, ["id", "shop", "name", "status", "attempts", "runAt", "lastError"]));
         return 0;
@@ -195,6 +208,17 @@ export async function main(argv: string[]): Promise<number> {
       return withRuntime(env, async (rt) => {
         const events = await listInboundEvents(rt.db, { shop: values.shop, status: values.status, limit });
         output(values.json, events, () => printTable(events, ["receivedAt", "shop", "source", "topic", "status", "externalId", "error"]));
+        return 0;
+      });
+    case "exports":
+      return withRuntime(env, async (rt) => {
+        if (!values.shop) throw new UsageError("--shop is required (exports belong to one shop)");
+        const rows = await listDataExports(rt.db, values.shop);
+        output(
+          values.json,
+          rows.map((r) => ({ ...r, customerRef: JSON.parse(r.customerRef) as unknown, content: r.content ? (JSON.parse(r.content) as unknown) : null })),
+          () => printTable(rows.map((r) => ({ ...r, customer: r.customerRef })), ["id", "createdAt", "status", "requestId", "customer"]),
+        );
         return 0;
       });
     default:
