@@ -1,0 +1,54 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { expect, it } from "vitest";
+import { describeEachDatabase, ROOT } from "#test/support/databases";
+import { TEST_KEYS } from "#test/support/runtime";
+
+/** The operator CLI as an operator runs it: a separate process, configuration from the environment. */
+function oms(args: string[], env: Record<string, string>) {
+  const r = spawnSync(process.execPath, [path.join(ROOT, "bin/oms.js"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "warn", ...env },
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describeEachDatabase("oms CLI", (tdb) => {
+  const sandbox = () => ({ APP_MODE: "sandbox", DATABASE_URL: tdb().url, OMS_ENCRYPTION_KEYS: TEST_KEYS });
+
+  it("seeds the demo shop and lists it, as a table and as JSON", () => {
+    expect(oms(["seed"], sandbox())).toMatchObject({ code: 0, stdout: "seeded demo-outfitters.myshopify.com (Demo Outfitters)\n" });
+    const table = oms(["shops"], sandbox());
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/demo-outfitters\.myshopify\.com\s+Demo Outfitters\s+installed/);
+    const json = oms(["shops", "--json"], sandbox());
+    expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ domain: "demo-outfitters.myshopify.com", installState: "installed" })]);
+  });
+
+  it("masks secrets in `config`", () => {
+    const r = oms(["config", "--json"], sandbox());
+    const cfg = JSON.parse(r.stdout) as Record<string, string>;
+    expect(cfg).toMatchObject({ APP_MODE: "sandbox", OMS_ENCRYPTION_KEYS: "•••", SHOPIFY_API_SECRET: "•••" });
+    expect(r.stdout).not.toContain(TEST_KEYS.split(":")[1]!);
+  });
+
+  it("names every missing variable in Shopify mode (exit 78) and rejects a bad argument (exit 2)", () => {
+    const bad = oms(["shops"], { APP_MODE: "shopify", DATABASE_URL: tdb().url, SHOPIFY_APP_URL: "not a url" });
+    expect(bad.code).toBe(78);
+    for (const v of ["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL", "SCOPES", "OMS_ENCRYPTION_KEYS"]) expect(bad.stderr).toContain(v);
+    expect(oms(["jobs", "--limit", "0"], sandbox())).toMatchObject({ code: 2, stderr: "oms: --limit must be a positive integer (see oms --help)\n" });
+    expect(oms(["frobnicate"], sandbox()).code).toBe(2);
+  });
+
+  it("retries a failed job and refuses to 'retry' one that did not fail", async () => {
+    const { db } = tdb().handle;
+    await db.job.create({ data: { id: "job-failed-1", name: "inbound.process", payload: "{}", status: "failed", attempts: 5, maxAttempts: 5, lastError: "Error: boom" } });
+    const listed = oms(["jobs", "--status", "failed", "--json"], sandbox());
+    expect((JSON.parse(listed.stdout) as { id: string }[]).map((j) => j.id)).toEqual(["job-failed-1"]);
+    expect(oms(["jobs", "retry", "job-failed-1"], sandbox())).toMatchObject({ code: 0, stdout: "re-queued job-failed-1\n" });
+    expect(await db.job.findUniqueOrThrow({ where: { id: "job-failed-1" } })).toMatchObject({ status: "queued", maxAttempts: 6 });
+    expect(oms(["jobs", "retry", "job-failed-1"], sandbox()).code).toBe(1);
+  });
+});
