@@ -1,6 +1,15 @@
 import type { AppRuntime } from "#app/platform/runtime.server";
 import { createInboundEventProcessor, PROCESS_INBOUND_EVENT } from "#app/platform/inbound-events.server";
 import { complianceHandlers } from "#app/workflows/compliance.server";
+import { expireHolds, publishAts, PUBLISH_ATS_JOB, type AtsPublisher } from "#app/modules/inventory/index";
+
+export const EXPIRE_HOLDS_JOB = "inventory.expireHolds";
+
+/**
+ * Channel publishers by channel kind.  Empty until the connectors exist (Shopify, Amazon, B2B):
+ * publish jobs then record the computed ATS with status "computed; no <kind> connector yet".
+ */
+const PUBLISHERS: Record<string, AtsPublisher> = {};
 
 /** Every job the app runs, by name.  Entry points only: they resolve dependencies and call workflows. */
 export function registerJobs(runtime: AppRuntime) {
@@ -10,4 +19,9 @@ export function registerJobs(runtime: AppRuntime) {
   };
   const processInbound = createInboundEventProcessor(db, inboundHandlers, now);
   runtime.runner.register<{ eventId: string }>(PROCESS_INBOUND_EVENT, (job) => processInbound(job.data));
+  runtime.runner.register<{ channelId: string; variantId: string }>(PUBLISH_ATS_JOB, (job) =>
+    publishAts({ db, logger, now, publisherFor: (kind) => PUBLISHERS[kind] }, job.data),
+  );
+  runtime.runner.register(EXPIRE_HOLDS_JOB, () => expireHolds({ db, now }));
+  runtime.runner.repeat(EXPIRE_HOLDS_JOB, {}, 60_000);
 }

@@ -15,6 +15,11 @@ export interface OutboxInput {
   payload: unknown;
   /** concurrencyKey for the resulting job. */
   jobKey?: string;
+  /**
+   * dedupeKey for the resulting job (default "outbox:<id>").  Messages that share one become a
+   * single job: that is how bursts coalesce (e.g. one ATS publish per SKU, channel and window).
+   */
+  jobDedupeKey?: string;
   /** Do not dispatch before this time (e.g. coalescing windows). */
   availableAt?: Date;
 }
@@ -28,6 +33,7 @@ export async function writeOutbox(tx: DbTx | Db, msg: OutboxInput): Promise<stri
       topic: msg.topic,
       payload: JSON.stringify(msg.payload ?? null),
       jobKey: msg.jobKey ?? null,
+      jobDedupeKey: msg.jobDedupeKey ?? null,
       ...(msg.availableAt ? { availableAt: msg.availableAt } : {}),
     },
   });
@@ -69,7 +75,7 @@ export function createOutboxRelay(opts: {
       for (const row of rows) {
         await queue.add(row.topic, JSON.parse(row.payload) as unknown, {
           shop: row.shop,
-          dedupeKey: `outbox:${row.id}`,
+          dedupeKey: row.jobDedupeKey ?? `outbox:${row.id}`,
           ...(row.jobKey ? { concurrencyKey: row.jobKey } : {}),
         });
         await db.outboxMessage.updateMany({ where: { id: row.id, dispatchedAt: null }, data: { dispatchedAt: now() } });

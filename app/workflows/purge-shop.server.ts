@@ -2,12 +2,13 @@ import type { Db } from "#app/platform/db/client.server";
 import { PLATFORM_TENANT_MODELS, purgePlatformData } from "#app/platform/tenancy.server";
 import { PRIVACY_TENANT_MODELS, purgePrivacyData } from "#app/modules/privacy/index";
 import { SHOPS_TENANT_MODELS, deleteShopRow, markShopUninstalled } from "#app/modules/shops/index";
+import { INVENTORY_TENANT_MODELS, purgeInventoryData } from "#app/modules/inventory/index";
 
 /**
  * Every model holding tenant data, by owning area.  test/integration/purge-shop checks that this
  * covers every model with a `shop` column, so a new table cannot be forgotten by the purge.
  */
-export const PURGED_MODELS: readonly string[] = [...PLATFORM_TENANT_MODELS, ...PRIVACY_TENANT_MODELS, ...SHOPS_TENANT_MODELS];
+export const PURGED_MODELS: readonly string[] = [...PLATFORM_TENANT_MODELS, ...PRIVACY_TENANT_MODELS, ...INVENTORY_TENANT_MODELS, ...SHOPS_TENANT_MODELS];
 
 export interface PurgeOptions {
   /** app/uninstalled keeps the Shop row (marked uninstalled) so a reinstall is recognised. */
@@ -20,8 +21,9 @@ export async function purgeShop(db: Db, shop: string, opts: PurgeOptions) {
   return db.$transaction(async (tx) => {
     const platform = await purgePlatformData(tx, shop);
     const exports = await purgePrivacyData(tx, shop);
+    const inventoryRows = await purgeInventoryData(tx, shop);
     if (opts.keepShopRow) await markShopUninstalled(tx, shop, opts.now);
     else await deleteShopRow(tx, shop);
-    return { ...platform, dataExports: exports.count, shopRow: opts.keepShopRow ? "kept (uninstalled)" : "deleted" };
+    return { ...platform, dataExports: exports.count, inventoryRows, shopRow: opts.keepShopRow ? "kept (uninstalled)" : "deleted" };
   });
 }

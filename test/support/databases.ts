@@ -98,6 +98,9 @@ export function describeEachDatabase(name: string, body: (db: () => TestDatabase
 /** Remove every row (between tests in one file), children first. */
 export async function truncateAll(h: DbHandle) {
   const db = h.db;
+  for (const m of ["reservationAllocation", "reservation", "atsPublication", "channelPolicyOverride", "channelListing", "channel", "inventoryLedgerEntry", "inventoryLevel", "kitComponent", "variant", "product", "location"] as const) {
+    await (db[m] as { deleteMany: () => Promise<unknown> }).deleteMany();
+  }
   await db.job.deleteMany();
   await db.outboxMessage.deleteMany();
   await db.inboundEvent.deleteMany();

@@ -38,6 +38,7 @@ export function createInProcessRunner(opts: InProcessRunnerOptions): JobRunner {
   const workerId = opts.workerId ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   const handlers = new Map<string, JobHandler<unknown>>();
+  const repeats: { name: string; data: unknown; everyMs: number; timer?: NodeJS.Timeout }[] = [];
   const pool = new PQueue({ concurrency });
   const controllers = new Map<string, AbortController>();
   let timer: NodeJS.Timeout | undefined;
@@ -235,9 +236,22 @@ export function createInProcessRunner(opts: InProcessRunnerOptions): JobRunner {
     register(name, handler) {
       handlers.set(name, handler as JobHandler<unknown>);
     },
+    repeat(name, data, everyMs) {
+      repeats.push({ name, data, everyMs });
+    },
     start() {
       if (running) return;
       running = true;
+      for (const r of repeats) {
+        // One job per period whichever runner adds it first: the period index is the dedupeKey.
+        const enqueue = () =>
+          void add(r.name, r.data, { dedupeKey: `repeat:${r.name}:${Math.floor(now().getTime() / r.everyMs)}`, attempts: 1 }).catch((e: unknown) =>
+            logger.error("could not enqueue repeating job", { job: r.name, err: e }),
+          );
+        enqueue();
+        r.timer = setInterval(enqueue, r.everyMs);
+        r.timer.unref();
+      }
       kick();
       timer = setInterval(kick, pollMs);
       timer.unref();
@@ -246,6 +260,7 @@ export function createInProcessRunner(opts: InProcessRunnerOptions): JobRunner {
     async stop(graceMs = 10_000) {
       running = false;
       if (timer) clearInterval(timer);
+      for (const r of repeats) if (r.timer) clearInterval(r.timer);
       await ticking;
       const idle = pool.onIdle();
       const timeout = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), graceMs).unref());

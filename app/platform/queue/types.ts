@@ -47,6 +47,8 @@ export interface JobQueue {
 
 export interface JobRunner extends JobQueue {
   register<T>(name: string, handler: JobHandler<T>): void;
+  /** Add this job every `everyMs` while the runner runs, once per period across all runners (≈ BullMQ repeat.every). */
+  repeat(name: string, data: unknown, everyMs: number): void;
   start(): void;
   /** Stop taking jobs; wait up to graceMs for running ones to finish. */
   stop(graceMs?: number): Promise<void>;

@@ -1,0 +1,18 @@
+/** Inventory: stock per SKU × location, ATS per channel, reservations, ledger, coalesced publishing. */
+export * from "./domain/index";
+export { planAllocation, buildableAt, type AllocationPlan, type CandidateLocation, type Requirement } from "./domain/allocation";
+export {
+  findVariantBySku,
+  listLocations,
+  listChannels,
+  listOverrides,
+  loadSkuStock,
+  purgeInventoryData,
+  toChannelPolicy,
+  splitTags,
+  INVENTORY_TENANT_MODELS,
+} from "./inventory.repository.server";
+export { reserveOrder, releaseOrder, commitOrder, consumeOrder, expireHolds, type ReserveOrderInput, type ReserveOrderResult, type LineOutcome } from "./reservations.service.server";
+export { applyLevelUpdate, QUANTITY_NAMES, type LevelUpdate, type QuantityName } from "./levels.service.server";
+export { markAtsChanged, publishAts, PUBLISH_ATS_JOB, PUBLISH_WINDOW_MS, type AtsPublisher } from "./publishing.service.server";
+export { writeLedger, type LedgerInput, type LedgerSource } from "./ledger.server";

@@ -1,0 +1,68 @@
+import type { Db } from "#app/platform/db/client.server";
+import { DomainError } from "#app/platform/errors";
+import { randomUUID } from "node:crypto";
+import { writeLedger, type LedgerInput, type LedgerSource } from "./ledger.server";
+import { markAtsChanged } from "./publishing.service.server";
+
+/** Shopify's named quantities, as its API and webhooks report them (absolute values). */
+export const QUANTITY_NAMES = {
+  on_hand: "onHand",
+  available: "available",
+  committed: "committed",
+  reserved: "reserved",
+  incoming: "incoming",
+  safety_stock: "safetyStock",
+  damaged: "damaged",
+  quality_control: "qualityControl",
+} as const;
+export type QuantityName = keyof typeof QUANTITY_NAMES;
+
+export interface LevelUpdate {
+  shop: string;
+  variantId: string;
+  locationId: string;
+  /** Absolute values for the names given; names not given are left as they are. */
+  quantities: Partial<Record<QuantityName, number>>;
+  /** When the source says this was true (Shopify's updated_at); older updates than the last applied are ignored. */
+  sourceUpdatedAt: Date;
+  source: LedgerSource;
+  reason: string;
+  reference?: string;
+  actor: string;
+}
+
+/**
+ * Mirror absolute quantities from the source of truth (Shopify webhook, resync, manual count).
+ * Out-of-order deliveries are ignored by comparing `sourceUpdatedAt`; every changed quantity gets a
+ * ledger entry; ATS republishing is queued in the same transaction.  The hub's own `held` is never
+ * touched here: it is not Shopify's.
+ */
+export async function applyLevelUpdate(deps: { db: Db; now: () => Date }, u: LevelUpdate) {
+  for (const [name, v] of Object.entries(u.quantities)) {
+    if (!(name in QUANTITY_NAMES)) throw DomainError.invalid(`quantities.${name}`, `unknown quantity name (one of ${Object.keys(QUANTITY_NAMES).join(", ")})`);
+    if (!Number.isInteger(v)) throw DomainError.invalid(`quantities.${name}`, `must be an integer, got ${v}`);
+  }
+  const now = deps.now();
+  return deps.db.$transaction(async (tx) => {
+    let level = await tx.inventoryLevel.findUnique({ where: { variantId_locationId: { variantId: u.variantId, locationId: u.locationId } } });
+    if (!level) {
+      level = await tx.inventoryLevel.create({ data: { id: randomUUID(), shop: u.shop, variantId: u.variantId, locationId: u.locationId } });
+    }
+    if (level.sourceUpdatedAt && level.sourceUpdatedAt > u.sourceUpdatedAt) return { applied: false, reason: "older than the last applied update" };
+    const data: Record<string, number> = {};
+    const ledger: LedgerInput[] = [];
+    for (const [name, value] of Object.entries(u.quantities) as [QuantityName, number][]) {
+      const field = QUANTITY_NAMES[name];
+      const before = level[field];
+      if (before === value) continue;
+      data[field] = value;
+      ledger.push({ shop: u.shop, variantId: u.variantId, locationId: u.locationId, quantityName: name, delta: value - before, resulting: value, source: u.source, reason: u.reason, reference: u.reference ?? null, actor: u.actor, occurredAt: u.sourceUpdatedAt });
+    }
+    // Compare-and-set on the version we read, so a concurrent writer makes us fail loudly, not lose its change.
+    const r = await tx.inventoryLevel.updateMany({ where: { id: level.id, version: level.version }, data: { ...data, sourceUpdatedAt: u.sourceUpdatedAt, version: { increment: 1 } } });
+    if (r.count !== 1) throw new DomainError("CONFLICT", "inventory level changed concurrently; retry");
+    await writeLedger(tx, ledger);
+    if (ledger.length) await markAtsChanged(tx, u.shop, [u.variantId], now);
+    return { applied: true, changed: ledger.map((l) => l.quantityName) };
+  });
+}

@@ -1,0 +1,90 @@
+import { randomUUID } from "node:crypto";
+import type { Db, DbTx } from "#app/platform/db/client.server";
+import type { Logger } from "#app/platform/logger.server";
+import { writeOutbox } from "#app/platform/outbox.server";
+import { computeAts } from "./domain/ats";
+import { kitsContaining, listOverrides, loadSkuStock, toChannelPolicy } from "./inventory.repository.server";
+
+type Q = Db | DbTx;
+
+export const PUBLISH_ATS_JOB = "inventory.publishAts";
+/** Changes to one SKU within this window become one publish per channel (the latest value wins). */
+export const PUBLISH_WINDOW_MS = 2_000;
+
+/**
+ * Called in the same transaction as any stock change: one outbox row per active channel × affected
+ * SKU (kits containing a changed component included).  Rows of one window share a job dedupeKey,
+ * so a burst of changes to a SKU becomes one publish per channel per window; the row becomes due
+ * when its window closes, and the job then reads the latest stock.
+ */
+export async function markAtsChanged(tx: Q, shop: string, variantIds: string[], now: Date) {
+  const ids = [...new Set([...variantIds, ...(await kitsContaining(tx, shop, variantIds))])];
+  if (ids.length === 0) return 0;
+  const channels = await tx.channel.findMany({ where: { shop, active: true }, select: { id: true } });
+  const window = Math.floor(now.getTime() / PUBLISH_WINDOW_MS);
+  const due = new Date((window + 1) * PUBLISH_WINDOW_MS);
+  let n = 0;
+  for (const variantId of ids) {
+    for (const ch of channels) {
+      await writeOutbox(tx, {
+        shop,
+        topic: PUBLISH_ATS_JOB,
+        payload: { channelId: ch.id, variantId },
+        jobKey: `${shop}|${ch.id}|ats`,
+        jobDedupeKey: `ats:${ch.id}:${variantId}:${window}`,
+        availableAt: due,
+      });
+      n++;
+    }
+  }
+  return n;
+}
+
+/** Something that delivers quantities to a channel (the Amazon/Shopify/portal connectors, later). */
+export interface AtsPublisher {
+  publish(args: { shop: string; channelId: string; sku: string; quantity: number | null; action: "set" | "delist" }): Promise<void>;
+}
+
+/**
+ * The publish job: compute the SKU's ATS for the channel now, and hand it to the channel's
+ * publisher only when it differs from what was last published (nothing is sent twice for one value).
+ */
+export async function publishAts(
+  deps: { db: Db; logger: Logger; now: () => Date; publisherFor: (channelKind: string) => AtsPublisher | undefined },
+  args: { channelId: string; variantId: string },
+) {
+  const { db } = deps;
+  const channel = await db.channel.findUnique({ where: { id: args.channelId } });
+  const variant = await db.variant.findUnique({ where: { id: args.variantId } });
+  if (!channel || !variant) return { skipped: "channel or SKU no longer exists" };
+  const result = computeAts(toChannelPolicy(channel), await loadSkuStock(db, channel.shop, variant), await listOverrides(db, channel.shop));
+  const quantity = result.publish.action === "set" ? result.publish.quantity : null;
+  const prev = await db.atsPublication.findUnique({ where: { channelId_variantId: { channelId: channel.id, variantId: variant.id } } });
+  const unchanged = prev?.status === "published" && prev.lastAts === quantity && prev.lastAction === result.publish.action;
+  const publisher = deps.publisherFor(channel.kind);
+  let status = prev?.status ?? "pending";
+  let publishedAt = prev?.lastPublishedAt ?? null;
+  if (!unchanged) {
+    if (publisher) {
+      await publisher.publish({ shop: channel.shop, channelId: channel.id, sku: variant.sku, quantity, action: result.publish.action });
+      status = "published";
+      publishedAt = deps.now();
+    } else {
+      status = `computed; no ${channel.kind} connector yet`;
+    }
+  }
+  const data = {
+    lastAts: quantity,
+    lastAction: result.publish.action,
+    lastComputedAt: deps.now(),
+    lastPublishedAt: publishedAt,
+    status,
+    explanation: JSON.stringify(result.explanation),
+  };
+  await db.atsPublication.upsert({
+    where: { channelId_variantId: { channelId: channel.id, variantId: variant.id } },
+    create: { id: randomUUID(), shop: channel.shop, channelId: channel.id, variantId: variant.id, ...data },
+    update: data,
+  });
+  return { sku: variant.sku, channel: channel.code, ats: result.ats, sent: !unchanged && !!publisher };
+}

@@ -1,0 +1,331 @@
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { isUniqueViolation, type Db, type DbTx } from "#app/platform/db/client.server";
+import { DomainError } from "#app/platform/errors";
+import { planAllocation, type CandidateLocation, type Requirement } from "./domain/allocation";
+import { writeLedger, type LedgerInput } from "./ledger.server";
+import { markAtsChanged } from "./publishing.service.server";
+
+/**
+ * Reservations: the instant an order arrives from any channel, its lines claim stock.
+ *
+ * The guard (ARCHITECTURE.md rule 5) is one conditional statement per (SKU, location):
+ *   UPDATE "InventoryLevel" SET held = held + n WHERE id = ? AND available - held >= n RETURNING held
+ * checked by the rows it returns — never read-then-write across an await.  An order's takes run in
+ * one transaction in a fixed (location, SKU) order, so two orders cannot deadlock; if another
+ * worker took the stock between our snapshot and our update, the transaction rolls back and we
+ * re-plan on fresh numbers.  The quantity model and how it reconciles with Shopify: docs/inventory.md
+ */
+export interface OrderLineInput {
+  lineKey: string;
+  sku: string;
+  quantity: number;
+}
+
+export interface ReserveOrderInput {
+  shop: string;
+  channelId: string;
+  externalOrderId: string;
+  lines: OrderLineInput[];
+  /** Unpaid holds expire (default: the channel's holdTtlMinutes). */
+  expiresAt?: Date | null;
+  actor: string;
+}
+
+export interface LineOutcome {
+  lineKey: string;
+  sku: string;
+  quantity: number;
+  reservationId: string;
+  status: "held" | "committed" | "refused" | "released" | "consumed";
+  reason: string | null;
+  allocations: { locationId: string; variantId: string; quantity: number }[];
+}
+
+export interface ReserveOrderResult {
+  status: "reserved" | "refused";
+  duplicate: boolean;
+  lines: LineOutcome[];
+  attempts: number;
+}
+
+class StockMoved extends Error {}
+
+const MAX_ATTEMPTS = 25;
+const TX_OPTIONS = { maxWait: 20_000, timeout: 20_000 };
+
+function isRetryableDbError(e: unknown): boolean {
+  const msg = String((e as Error)?.message ?? "");
+  // Postgres deadlock / serialization failure; SQLite busy after the timeout.
+  return /deadlock detected|could not serialize|40P01|40001|SQLITE_BUSY|database is locked/i.test(msg);
+}
+
+async function existingOutcome(db: Db, channelId: string, externalOrderId: string): Promise<ReserveOrderResult | null> {
+  const rows = await db.reservation.findMany({ where: { channelId, externalOrderId }, orderBy: { lineKey: "asc" } });
+  if (rows.length === 0) return null;
+  const allocs = await db.reservationAllocation.findMany({ where: { reservationId: { in: rows.map((r) => r.id) } } });
+  const variants = await db.variant.findMany({ where: { id: { in: rows.map((r) => r.variantId) } }, select: { id: true, sku: true } });
+  const skuOf = new Map(variants.map((v) => [v.id, v.sku]));
+  const lines = rows.map((r) => ({
+    lineKey: r.lineKey,
+    sku: skuOf.get(r.variantId) ?? r.variantId,
+    quantity: r.quantity,
+    reservationId: r.id,
+    status: r.status as LineOutcome["status"],
+    reason: r.reason,
+    allocations: allocs.filter((a) => a.reservationId === r.id).map((a) => ({ locationId: a.locationId, variantId: a.variantId, quantity: a.quantity })),
+  }));
+  return { status: lines.some((l) => l.status === "refused") ? "refused" : "reserved", duplicate: true, lines, attempts: 0 };
+}
+
+/** Reserve every line of an order, or refuse the whole order with a reason per line. Idempotent. */
+export async function reserveOrder(deps: { db: Db; now: () => Date; random?: () => number }, input: ReserveOrderInput): Promise<ReserveOrderResult> {
+  const { db } = deps;
+  const random = deps.random ?? Math.random;
+  if (input.lines.length === 0) throw DomainError.invalid("lines", "an order needs at least one line");
+  const keys = new Set<string>();
+  for (const [i, l] of input.lines.entries()) {
+    if (!Number.isInteger(l.quantity) || l.quantity < 1) throw DomainError.invalid(`lines[${i}].quantity`, `must be a positive integer, got ${l.quantity}`);
+    if (!l.lineKey) throw DomainError.invalid(`lines[${i}].lineKey`, "is required");
+    if (keys.has(l.lineKey)) throw DomainError.invalid(`lines[${i}].lineKey`, `"${l.lineKey}" appears twice`);
+    keys.add(l.lineKey);
+  }
+
+  const dup = await existingOutcome(db, input.channelId, input.externalOrderId);
+  if (dup) return dup;
+
+  const channel = await db.channel.findFirst({ where: { id: input.channelId, shop: input.shop } });
+  if (!channel) throw DomainError.notFound(`channel ${input.channelId}`);
+  const eligible = JSON.parse(channel.eligibleLocationIds) as string[];
+  const hubHolds = channel.hubHoldsStock;
+  const expiresAt = input.expiresAt !== undefined ? input.expiresAt : channel.holdTtlMinutes ? new Date(deps.now().getTime() + channel.holdTtlMinutes * 60_000) : null;
+
+  // Resolve SKUs (a kit resolves to its components).
+  const variants = await db.variant.findMany({ where: { shop: input.shop, sku: { in: input.lines.map((l) => l.sku) } } });
+  const bySku = new Map(variants.map((v) => [v.sku, v]));
+  const kitIds = variants.filter((v) => v.isKit).map((v) => v.id);
+  const kitComps = kitIds.length ? await db.kitComponent.findMany({ where: { shop: input.shop, kitVariantId: { in: kitIds } } }) : [];
+  const reqsFor = (variantId: string, isKit: boolean): Requirement[] =>
+    isKit ? kitComps.filter((k) => k.kitVariantId === variantId).map((k) => ({ variantId: k.componentVariantId, perUnit: k.quantity })) : [{ variantId, perUnit: 1 }];
+
+  const unknown = input.lines.filter((l) => !bySku.has(l.sku));
+  const neededVariantIds = [...new Set(variants.flatMap((v) => reqsFor(v.id, v.isKit).map((r) => r.variantId)))];
+
+  for (let attempt = 1; ; attempt++) {
+    // 1. Snapshot (outside the transaction): sellable per variant at each eligible, active, writable location.
+    const levels = await db.inventoryLevel.findMany({
+      where: { shop: input.shop, variantId: { in: neededVariantIds }, locationId: { in: eligible } },
+    });
+    const locs = await db.location.findMany({ where: { shop: input.shop, id: { in: eligible }, active: true, readOnly: false }, select: { id: true } });
+    const usable = new Set(locs.map((l) => l.id));
+    const levelId = new Map<string, string>(); // `${variantId}|${locationId}` → level id
+    const pool = new Map<string, CandidateLocation>();
+    for (const l of levels) {
+      if (!usable.has(l.locationId)) continue;
+      levelId.set(`${l.variantId}|${l.locationId}`, l.id);
+      const c = pool.get(l.locationId) ?? { locationId: l.locationId, sellable: {} };
+      c.sellable[l.variantId] = l.available - l.held;
+      pool.set(l.locationId, c);
+    }
+
+    // 2. Plan every line against the same snapshot, consuming it so lines do not double count.
+    const plans: { line: OrderLineInput; variantId: string; takes: { locationId: string; variantId: string; quantity: number }[]; reason: string | null }[] = [];
+    for (const line of input.lines) {
+      const v = bySku.get(line.sku);
+      if (!v) {
+        plans.push({ line, variantId: "", takes: [], reason: `unknown SKU "${line.sku}"` });
+        continue;
+      }
+      const reqs = reqsFor(v.id, v.isKit);
+      if (reqs.length === 0) {
+        plans.push({ line, variantId: v.id, takes: [], reason: `kit ${line.sku} has no components` });
+        continue;
+      }
+      const plan = planAllocation(line.quantity, reqs, [...pool.values()]);
+      const takes = plan.takes.flatMap((t) => t.takes.map((x) => ({ locationId: t.locationId, variantId: x.variantId, quantity: x.quantity })));
+      for (const t of takes) pool.get(t.locationId)!.sellable[t.variantId]! -= t.quantity;
+      const reason =
+        hubHolds && plan.shortfall > 0
+          ? `insufficient stock: ${line.quantity} wanted, ${plan.coverable} sellable across ${usable.size} eligible location(s) for ${channel.name}`
+          : null;
+      plans.push({ line, variantId: v.id, takes, reason });
+    }
+
+    const refused = unknown.length > 0 || plans.some((p) => p.reason);
+    const now = deps.now();
+    try {
+      const outcome = await db.$transaction(async (tx) => {
+        // The first statement is a write: on SQLite it takes the write lock up front.
+        const created: LineOutcome[] = [];
+        for (const p of plans) {
+          const id = randomUUID();
+          const status: LineOutcome["status"] = refused ? "refused" : hubHolds ? "held" : "committed";
+          const reason = refused ? (p.reason ?? "another line of the order could not be reserved") : null;
+          await tx.reservation.create({
+            data: {
+              id,
+              shop: input.shop,
+              channelId: channel.id,
+              externalOrderId: input.externalOrderId,
+              lineKey: p.line.lineKey,
+              variantId: p.variantId || "unknown",
+              quantity: p.line.quantity,
+              status,
+              reason,
+              expiresAt: status === "held" ? expiresAt : null,
+            },
+          });
+          created.push({ lineKey: p.line.lineKey, sku: p.line.sku, quantity: p.line.quantity, reservationId: id, status, reason, allocations: refused ? [] : p.takes });
+        }
+        if (refused) return created;
+
+        const takes = created
+          .flatMap((c) => c.allocations.map((a) => ({ ...a, reservationId: c.reservationId })))
+          .sort((a, b) => (a.locationId + a.variantId < b.locationId + b.variantId ? -1 : 1));
+        const ledger: LedgerInput[] = [];
+        for (const t of takes) {
+          const id = levelId.get(`${t.variantId}|${t.locationId}`)!;
+          if (hubHolds) {
+            const rows = await tx.$queryRaw<{ held: number | bigint }[]>`
+              UPDATE "InventoryLevel" SET "held" = "held" + ${t.quantity}, "version" = "version" + 1
+              WHERE "id" = ${id} AND "available" - "held" >= ${t.quantity}
+              RETURNING "held"`;
+            if (rows.length !== 1) throw new StockMoved();
+            ledger.push({ shop: input.shop, variantId: t.variantId, locationId: t.locationId, quantityName: "held", delta: t.quantity, resulting: Number(rows[0]!.held), source: "reservation", reason: `hold for ${channel.name} order ${input.externalOrderId}`, reference: t.reservationId, actor: input.actor, occurredAt: now });
+          } else {
+            // Shopify already sold these (its own channels): mirror the commitment at once so other
+            // channels' ATS drops now; Shopify's next absolute level for this item overwrites it.
+            const rows = await tx.$queryRaw<{ available: number | bigint; committed: number | bigint }[]>`
+              UPDATE "InventoryLevel" SET "available" = "available" - ${t.quantity}, "committed" = "committed" + ${t.quantity}, "version" = "version" + 1
+              WHERE "id" = ${id}
+              RETURNING "available", "committed"`;
+            ledger.push(
+              { shop: input.shop, variantId: t.variantId, locationId: t.locationId, quantityName: "available", delta: -t.quantity, resulting: Number(rows[0]!.available), source: "shopify_order", reason: `expected commit for ${channel.name} order ${input.externalOrderId}`, reference: t.reservationId, actor: input.actor, occurredAt: now },
+              { shop: input.shop, variantId: t.variantId, locationId: t.locationId, quantityName: "committed", delta: t.quantity, resulting: Number(rows[0]!.committed), source: "shopify_order", reason: `expected commit for ${channel.name} order ${input.externalOrderId}`, reference: t.reservationId, actor: input.actor, occurredAt: now },
+            );
+          }
+          await tx.reservationAllocation.create({ data: { id: randomUUID(), shop: input.shop, reservationId: t.reservationId, variantId: t.variantId, locationId: t.locationId, quantity: t.quantity } });
+        }
+        await writeLedger(tx, ledger);
+        await markAtsChanged(tx, input.shop, [...new Set(takes.map((t) => t.variantId))], now);
+        return created;
+      }, TX_OPTIONS);
+      return { status: refused ? "refused" : "reserved", duplicate: false, lines: outcome, attempts: attempt };
+    } catch (e) {
+      if (isUniqueViolation(e)) {
+        // The same order arrived twice at once: the other delivery won; report what it did.
+        const winner = await existingOutcome(db, input.channelId, input.externalOrderId);
+        if (winner) return winner;
+      }
+      if ((e instanceof StockMoved || isRetryableDbError(e)) && attempt < MAX_ATTEMPTS) {
+        await sleep(Math.floor(random() * Math.min(50, 2 * attempt)));
+        continue;
+      }
+      if (e instanceof StockMoved) {
+        throw new DomainError("CONFLICT", `stock for order ${input.externalOrderId} kept changing under ${MAX_ATTEMPTS} attempts; retry`);
+      }
+      throw e;
+    }
+  }
+}
+
+type Q = Db | DbTx;
+
+async function allocationsOf(tx: Q, reservationId: string) {
+  return tx.reservationAllocation.findMany({ where: { reservationId }, orderBy: [{ locationId: "asc" }, { variantId: "asc" }] });
+}
+
+/** Give held units back (cancellation, expiry).  Guarded so `held` never goes negative. */
+async function releaseHeld(tx: Q, r: { id: string; shop: string }, reason: string, actor: string, now: Date) {
+  const ledger: LedgerInput[] = [];
+  const allocs = await allocationsOf(tx, r.id);
+  for (const a of allocs) {
+    const rows = await tx.$queryRaw<{ held: number | bigint }[]>`
+      UPDATE "InventoryLevel" SET "held" = "held" - ${a.quantity}, "version" = "version" + 1
+      WHERE "shop" = ${r.shop} AND "variantId" = ${a.variantId} AND "locationId" = ${a.locationId} AND "held" >= ${a.quantity}
+      RETURNING "held"`;
+    if (rows.length !== 1) throw new DomainError("CONFLICT", `held quantity for reservation ${r.id} is already gone at ${a.locationId}`);
+    ledger.push({ shop: r.shop, variantId: a.variantId, locationId: a.locationId, quantityName: "held", delta: -a.quantity, resulting: Number(rows[0]!.held), source: "reservation", reason, reference: r.id, actor, occurredAt: now });
+  }
+  await writeLedger(tx, ledger);
+  return allocs.map((a) => a.variantId);
+}
+
+/** Release an order's reservations (cancelled anywhere).  Idempotent: released lines stay released. */
+export async function releaseOrder(deps: { db: Db; now: () => Date }, args: { shop: string; channelId: string; externalOrderId: string; reason: string; actor: string }) {
+  return deps.db.$transaction(async (tx) => {
+    const rows = await tx.reservation.findMany({ where: { shop: args.shop, channelId: args.channelId, externalOrderId: args.externalOrderId, status: { in: ["held", "committed"] } } });
+    const changed: string[] = [];
+    for (const r of rows) {
+      // Claim the transition first: a concurrent release of the same order updates 0 rows and stops.
+      const claim = await tx.reservation.updateMany({ where: { id: r.id, status: r.status }, data: { status: "released", reason: args.reason } });
+      if (claim.count !== 1) continue;
+      if (r.status === "held") changed.push(...(await releaseHeld(tx, r, args.reason, args.actor, deps.now())));
+      // A committed line is Shopify's: cancelling the order in Shopify returns its units there,
+      // and the next inventory level from Shopify carries that.
+    }
+    if (changed.length) await markAtsChanged(tx, args.shop, changed, deps.now());
+    return { released: rows.length };
+  }, TX_OPTIONS);
+}
+
+/**
+ * held → committed: the order now exists in Shopify (created by the hub with inventory decrement),
+ * so Shopify's committed quantity covers these units.  In one transaction the hub's hold is
+ * dropped and the mirror moves available → committed, so the units are never counted twice.
+ */
+export async function commitOrder(deps: { db: Db; now: () => Date }, args: { shop: string; channelId: string; externalOrderId: string; actor: string; reference?: string }) {
+  const now = deps.now();
+  return deps.db.$transaction(async (tx) => {
+    const rows = await tx.reservation.findMany({ where: { shop: args.shop, channelId: args.channelId, externalOrderId: args.externalOrderId, status: "held" } });
+    const ledger: LedgerInput[] = [];
+    const variants: string[] = [];
+    for (const r of rows) {
+      const claim = await tx.reservation.updateMany({ where: { id: r.id, status: "held" }, data: { status: "committed", expiresAt: null } });
+      if (claim.count !== 1) continue;
+      for (const a of await allocationsOf(tx, r.id)) {
+        const out = await tx.$queryRaw<{ held: number | bigint; available: number | bigint; committed: number | bigint }[]>`
+          UPDATE "InventoryLevel"
+          SET "held" = "held" - ${a.quantity}, "available" = "available" - ${a.quantity}, "committed" = "committed" + ${a.quantity}, "version" = "version" + 1
+          WHERE "shop" = ${args.shop} AND "variantId" = ${a.variantId} AND "locationId" = ${a.locationId} AND "held" >= ${a.quantity}
+          RETURNING "held", "available", "committed"`;
+        if (out.length !== 1) throw new DomainError("CONFLICT", `reservation ${r.id} holds less than it claims at ${a.locationId}`);
+        const o = out[0]!;
+        const base = { shop: args.shop, variantId: a.variantId, locationId: a.locationId, source: "reservation" as const, reason: `order ${args.externalOrderId} created in Shopify`, reference: args.reference ?? r.id, actor: args.actor, occurredAt: now };
+        ledger.push({ ...base, quantityName: "held", delta: -a.quantity, resulting: Number(o.held) }, { ...base, quantityName: "available", delta: -a.quantity, resulting: Number(o.available) }, { ...base, quantityName: "committed", delta: a.quantity, resulting: Number(o.committed) });
+        variants.push(a.variantId);
+      }
+    }
+    await writeLedger(tx, ledger);
+    // ATS is unchanged by a commit (held and available drop together) but other views move.
+    return { committed: rows.length, variants: [...new Set(variants)] };
+  }, TX_OPTIONS);
+}
+
+/** committed → consumed: fulfilled; Shopify's on_hand/committed carry the physical change. */
+export async function consumeOrder(deps: { db: Db }, args: { shop: string; channelId: string; externalOrderId: string }) {
+  const r = await deps.db.reservation.updateMany({ where: { shop: args.shop, channelId: args.channelId, externalOrderId: args.externalOrderId, status: "committed" }, data: { status: "consumed" } });
+  return { consumed: r.count };
+}
+
+/** Release every unpaid hold whose time is up.  Safe to run from several workers at once. */
+export async function expireHolds(deps: { db: Db; now: () => Date }, args: { shop?: string; limit?: number } = {}) {
+  const now = deps.now();
+  const due = await deps.db.reservation.findMany({
+    where: { status: "held", expiresAt: { lte: now }, ...(args.shop ? { shop: args.shop } : {}) },
+    take: args.limit ?? 500,
+    orderBy: { expiresAt: "asc" },
+  });
+  let expired = 0;
+  for (const r of due) {
+    const done = await deps.db.$transaction(async (tx) => {
+      const claim = await tx.reservation.updateMany({ where: { id: r.id, status: "held" }, data: { status: "released", reason: "unpaid hold expired" } });
+      if (claim.count !== 1) return false;
+      const variants = await releaseHeld(tx, r, "unpaid hold expired", "system:expire-holds", now);
+      await markAtsChanged(tx, r.shop, variants, now);
+      return true;
+    }, TX_OPTIONS);
+    if (done) expired++;
+  }
+  return { expired };
+}
