@@ -5,6 +5,7 @@ import { bootRuntime } from "#app/boot.server";
 import { listInboundEvents, listJobs, retryJob } from "#app/modules/operations/index";
 import { listShops } from "#app/modules/shops/index";
 import { listDataExports } from "#app/modules/privacy/index";
+import { getSkuDetail, type SkuDetail } from "#app/modules/inventory/index";
 import { generateKeySpec } from "#app/platform/crypto.server";
 import { migrate } from "#app/platform/db/migrate.server";
 import { parseEnv, type Env } from "#app/platform/env.server";
@@ -37,6 +38,7 @@ Usage: oms <command> [options]
   jobs                 list jobs            [--status S] [--shop D] [--name N] [--limit N]
   jobs retry <id>      re-queue a failed job
   events               list inbound events  [--status S] [--shop D] [--limit N]
+  inventory <sku>      quantities per location and ATS per channel with its explanation [--shop D]
   exports --shop D     customer data exports (customers/data_request); --json includes the content
   keygen               print a new OMS_ENCRYPTION_KEYS entry (put it first to rotate; keep old keys after it)
 
@@ -81,6 +83,28 @@ function printTable(rows: Row[], columns: string[]) {
   for (const r of rows) console.log(columns.map((c, i) => cell(r[c]).padEnd(widths[i]!)).join("  "));
 }
 
+function printSkuDetail(d: SkuDetail) {
+  console.log(`${d.sku}  ${d.title}${d.isKit ? "  (kit: " + d.kitComponents.map((c) => `${c.quantity}× ${c.sku}`).join(" + ") + ")" : ""}`);
+  console.log(`tags: ${d.tags.join(", ") || "—"}\n`);
+  if (d.levels.length) {
+    printTable(
+      d.levels.map((l) => ({ location: l.locationName + (l.readOnly ? " (read-only)" : ""), on_hand: l.onHand, available: l.available, committed: l.committed, reserved: l.reserved, safety_stock: l.safetyStock, damaged: l.damaged, incoming: l.incoming, held: l.held, sellable: l.available - l.held })),
+      ["location", "on_hand", "available", "committed", "reserved", "safety_stock", "damaged", "incoming", "held", "sellable"],
+    );
+  } else console.log(d.isKit ? "(a kit has no stock of its own: its ATS comes from its components)" : "(no stock at any location)");
+  console.log("\nAvailable to sell, by channel:");
+  for (const a of d.ats) {
+    const pub = a.publish.action === "delist" ? "delist" : String(a.publish.quantity);
+    console.log(`\n  ${a.channelName} [${a.channelCode}]${a.active ? "" : " (inactive)"}: ATS ${a.ats}, publish ${pub}`);
+    for (const step of a.explanation.steps) console.log(`    · ${step}`);
+    for (const l of a.explanation.locations) console.log(`      ${l.counted ? "+" : "-"} ${l.locationName}: ${l.counted ? `sellable ${l.sellable}` : "not counted"} — ${l.reason}`);
+  }
+  if (d.ledger.length) {
+    console.log("\nRecent ledger:");
+    printTable(d.ledger.map((e) => ({ when: e.occurredAt, location: e.locationName, quantity: e.quantityName, delta: e.delta > 0 ? `+${e.delta}` : e.delta, resulting: e.resulting, source: e.source, reason: e.reason })), ["when", "location", "quantity", "delta", "resulting", "source", "reason"]);
+  }
+}
+
 function output(json: boolean, data: unknown, table: () => void) {
   if (json) console.log(JSON.stringify(data, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2));
   else table();
@@ -102,7 +126,7 @@ async function serve(env: Env, opts: { demo: boolean }) {
     const m = await migrate(env.DATABASE_URL, ROOT);
     log.info("database ready", { provider: m.provider, applied: m.applied.length, alreadyApplied: m.alreadyApplied });
     const shop = await seedDemoShop(runtime);
-    log.info("demo shop seeded", { shop: shop.domain, name: shop.name });
+    log.info("demo shop seeded", { shop: shop.domain, name: shop.name, ...(shop.catalog.loaded ? { skus: shop.catalog.skus, levels: shop.catalog.levels, channels: shop.catalog.channels } : { catalog: "already present" }) });
   }
   const server = await startServer(runtime, { root: ROOT, host: env.HOST, port: env.PORT });
   const banner = env.APP_MODE === "sandbox" ? `Sandbox admin UI: ${server.url}/app` : `App listening on ${server.url}`;
@@ -208,6 +232,15 @@ export async function main(argv: string[]): Promise<number> {
       return withRuntime(env, async (rt) => {
         const events = await listInboundEvents(rt.db, { shop: values.shop, status: values.status, limit });
         output(values.json, events, () => printTable(events, ["receivedAt", "shop", "source", "topic", "status", "externalId", "error"]));
+        return 0;
+      });
+    case "inventory":
+      return withRuntime(env, async (rt) => {
+        if (!sub) throw new UsageError("inventory needs a SKU: oms inventory <sku>");
+        const shop = values.shop ?? (env.APP_MODE === "sandbox" ? env.SANDBOX_SHOP : undefined);
+        if (!shop) throw new UsageError("--shop is required outside the sandbox");
+        const detail = await getSkuDetail(rt.db, shop, sub, { ledgerLimit: 10 });
+        output(values.json, detail, () => printSkuDetail(detail));
         return 0;
       });
     case "exports":

@@ -1,5 +1,7 @@
 import { Session } from "@shopify/shopify-api";
 import { upsertInstalledShop } from "#app/modules/shops/index";
+import { loadCatalog } from "#app/modules/inventory/index";
+import { demoCatalog } from "./demo-data";
 import type { AppRuntime } from "#app/platform/runtime.server";
 
 /** The demo tenant the sandbox runs as.  Idempotent: running it twice changes nothing. */
@@ -15,5 +17,7 @@ export async function seedDemoShop(runtime: AppRuntime) {
   await runtime.shopify.sessionStorage!.storeSession(
     new Session({ id: `offline_${domain}`, shop: domain, state: "", isOnline: false, scope: runtime.env.SCOPES, accessToken: "shpat_sandbox_demo_token" }),
   );
-  return shop;
+  // Locations, ~500 SKUs with stock, channels and policies — once (a shop with locations is left as is).
+  const catalog = await loadCatalog(runtime.db, domain, demoCatalog(), { now: runtime.now(), actor: "system:seed" });
+  return { ...shop, catalog };
 }

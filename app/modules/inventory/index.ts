@@ -16,3 +16,14 @@ export { reserveOrder, releaseOrder, commitOrder, consumeOrder, expireHolds, typ
 export { applyLevelUpdate, QUANTITY_NAMES, type LevelUpdate, type QuantityName } from "./levels.service.server";
 export { markAtsChanged, publishAts, PUBLISH_ATS_JOB, PUBLISH_WINDOW_MS, type AtsPublisher } from "./publishing.service.server";
 export { writeLedger, type LedgerInput, type LedgerSource } from "./ledger.server";
+export { getSkuDetail, listInventory, type SkuDetail, type InventoryListFilter } from "./queries.server";
+export {
+  updateChannelPolicy,
+  addPolicyOverride,
+  removePolicyOverride,
+  listChannelsWithOverrides,
+  channelPolicyInput,
+  overrideInput,
+  type ChannelPolicyInput,
+} from "./channels.service.server";
+export { loadCatalog, type CatalogLoad } from "./catalog.repository.server";
