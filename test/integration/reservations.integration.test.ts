@@ -1,0 +1,160 @@
+import { beforeEach, expect, it } from "vitest";
+import { applyLevelUpdate, commitOrder, expireHolds, getSkuDetail, publishAts, PUBLISH_ATS_JOB, releaseOrder, reserveOrder, type AtsPublisher } from "#app/modules/inventory/index";
+import { createOutboxRelay } from "#app/platform/outbox.server";
+import { createInProcessRunner } from "#app/platform/queue/in-process-runner.server";
+import { describeEachDatabase, truncateAll } from "#test/support/databases";
+import { makeChannel, makeLocation, makeSku, setStock, total } from "#test/support/inventory";
+import { memoryLogger } from "#test/support/runtime";
+
+const SHOP = "res.myshopify.com";
+const T0 = new Date("2026-11-27T10:00:00.100Z");
+
+describeEachDatabase("reservations and the quantity model", (tdb) => {
+  let ids: { west: string; east: string; fba: string; amazon: string; online: string; tee: string };
+  const deps = () => ({ db: tdb().handle.db, now: () => T0 });
+
+  beforeEach(async () => {
+    const { db } = tdb().handle;
+    await truncateAll(tdb().handle);
+    const west = await makeLocation(db, SHOP, "West");
+    const east = await makeLocation(db, SHOP, "East");
+    const fba = await makeLocation(db, SHOP, "FBA", { kind: "marketplace", readOnly: true });
+    const tee = await makeSku(db, SHOP, "TEE");
+    await setStock(db, SHOP, tee.id, west.id, 6);
+    await setStock(db, SHOP, tee.id, east.id, 4);
+    await setStock(db, SHOP, tee.id, fba.id, 50);
+    const amazon = await makeChannel(db, SHOP, "amazon-us", [west.id, east.id, fba.id], { holdTtlMinutes: 30 });
+    const online = await makeChannel(db, SHOP, "online", [west.id, east.id], { kind: "online_store", hubHoldsStock: false });
+    ids = { west: west.id, east: east.id, fba: fba.id, amazon: amazon.id, online: online.id, tee: tee.id };
+  });
+
+  const order = (externalOrderId: string, quantity: number, channelId = ids.amazon, sku = "TEE") => ({
+    shop: SHOP,
+    channelId,
+    externalOrderId,
+    lines: [{ lineKey: "1", sku, quantity }],
+    actor: "test",
+  });
+
+  it("holds units from one location when it can, records the hold in the ledger, and is idempotent", async () => {
+    const { db } = tdb().handle;
+    const r = await reserveOrder(deps(), order("A-1", 5));
+    expect(r).toMatchObject({ status: "reserved", duplicate: false });
+    expect(r.lines[0]).toMatchObject({ status: "held", allocations: [{ locationId: ids.west, quantity: 5 }] });
+    expect(r.lines[0]!.reason).toBeNull();
+    const again = await reserveOrder(deps(), order("A-1", 5));
+    expect(again).toMatchObject({ status: "reserved", duplicate: true });
+    expect(again.lines[0]!.reservationId).toBe(r.lines[0]!.reservationId);
+    expect(await total(db, ids.tee, "held")).toBe(5);
+    const ledger = await db.inventoryLedgerEntry.findMany({ where: { shop: SHOP, quantityName: "held" } });
+    expect(ledger.map((e) => [e.delta, e.resulting, e.source, e.reason])).toEqual([[5, 5, "reservation", "hold for amazon-us order A-1"]]);
+    // The channel's hold time applies to unpaid holds.
+    expect((await db.reservation.findFirstOrThrow()).expiresAt?.toISOString()).toBe("2026-11-27T10:30:00.100Z");
+  });
+
+  it("splits a line only when no single location covers it, never touches read-only stock, and refuses with a reason", async () => {
+    const split = await reserveOrder(deps(), order("A-2", 8));
+    expect(split.lines[0]!.allocations.map((a) => [a.locationId, a.quantity]).sort()).toEqual([[ids.east, 2], [ids.west, 6]].sort());
+    const refused = await reserveOrder(deps(), order("A-3", 3));
+    expect(refused.status).toBe("refused");
+    expect(refused.lines[0]).toMatchObject({ status: "refused", reason: "insufficient stock: 3 wanted, 2 sellable across 2 eligible location(s) for amazon-us", allocations: [] });
+    const unknown = await reserveOrder(deps(), order("A-4", 1, ids.amazon, "NOPE"));
+    expect(unknown.lines[0]!.reason).toBe('unknown SKU "NOPE"');
+    await expect(reserveOrder(deps(), order("A-5", 0))).rejects.toMatchObject({ kind: "INVALID", message: "lines[0].quantity: must be a positive integer, got 0" });
+    expect(await total(tdb().handle.db, ids.tee, "held")).toBe(8);
+  });
+
+  it("an expired unpaid hold frees its units; releasing twice changes nothing", async () => {
+    const { db } = tdb().handle;
+    await reserveOrder(deps(), { ...order("A-6", 4), expiresAt: new Date(T0.getTime() - 1) });
+    await reserveOrder(deps(), order("A-7", 2)); // expires in 30 min
+    expect(await total(db, ids.tee, "held")).toBe(6);
+    expect(await expireHolds(deps())).toEqual({ expired: 1 });
+    expect(await expireHolds(deps())).toEqual({ expired: 0 });
+    expect(await total(db, ids.tee, "held")).toBe(2);
+    expect(await db.reservation.findFirstOrThrow({ where: { externalOrderId: "A-6" } })).toMatchObject({ status: "released", reason: "unpaid hold expired" });
+    await releaseOrder(deps(), { shop: SHOP, channelId: ids.amazon, externalOrderId: "A-7", reason: "buyer cancelled", actor: "test" });
+    await releaseOrder(deps(), { shop: SHOP, channelId: ids.amazon, externalOrderId: "A-7", reason: "buyer cancelled", actor: "test" });
+    expect(await total(db, ids.tee, "held")).toBe(0);
+  });
+
+  it("never double counts: hold → order created in Shopify → Shopify's own level update", async () => {
+    const { db } = tdb().handle;
+    const atsOf = async () => (await getSkuDetail(db, SHOP, "TEE")).ats.find((a) => a.channelId === ids.amazon)!.ats;
+    expect(await atsOf()).toBe(10);
+    await reserveOrder(deps(), order("A-8", 3)); // tightest single fit: East (available 4) → held 3
+    expect(await atsOf()).toBe(7);
+    await commitOrder(deps(), { shop: SHOP, channelId: ids.amazon, externalOrderId: "A-8", actor: "test" });
+    const east = await db.inventoryLevel.findFirstOrThrow({ where: { variantId: ids.tee, locationId: ids.east } });
+    expect({ available: east.available, committed: east.committed, held: east.held }).toEqual({ available: 1, committed: 3, held: 0 });
+    expect(await atsOf()).toBe(7);
+    // Shopify then reports the same truth (its committed covers the order): nothing moves.
+    await applyLevelUpdate(deps(), { shop: SHOP, variantId: ids.tee, locationId: ids.east, quantities: { available: 1, committed: 3, on_hand: 4 }, sourceUpdatedAt: new Date(T0.getTime() + 1_000), source: "shopify_webhook", reason: "inventory_levels/update", actor: "shopify" });
+    expect(await atsOf()).toBe(7);
+    expect(await db.reservation.findFirstOrThrow({ where: { externalOrderId: "A-8" } })).toMatchObject({ status: "committed", expiresAt: null });
+  });
+
+  it("orders Shopify already took (online store, POS) are mirrored at once and never refused", async () => {
+    const { db } = tdb().handle;
+    const r = await reserveOrder(deps(), order("#1001", 2, ids.online));
+    expect(r.lines[0]).toMatchObject({ status: "committed" });
+    expect(await total(db, ids.tee, "available")).toBe(60 - 2); // 6 + 4 + 50 (FBA) - 2
+    expect(await total(db, ids.tee, "committed")).toBe(2);
+    expect(await total(db, ids.tee, "held")).toBe(0);
+  });
+
+  it("ignores an out-of-order level update and writes one ledger entry per changed quantity", async () => {
+    const { db } = tdb().handle;
+    const base = { shop: SHOP, variantId: ids.tee, locationId: ids.east, source: "shopify_webhook" as const, reason: "inventory_levels/update", actor: "shopify" };
+    expect(await applyLevelUpdate(deps(), { ...base, quantities: { available: 9, on_hand: 9 }, sourceUpdatedAt: new Date("2026-11-27T10:00:05Z") })).toEqual({ applied: true, changed: ["available", "on_hand"] });
+    expect(await applyLevelUpdate(deps(), { ...base, quantities: { available: 1 }, sourceUpdatedAt: new Date("2026-11-27T10:00:01Z") })).toEqual({ applied: false, reason: "older than the last applied update" });
+    const east = await db.inventoryLevel.findFirstOrThrow({ where: { variantId: ids.tee, locationId: ids.east } });
+    expect(east.available).toBe(9);
+    const entries = await db.inventoryLedgerEntry.findMany({ where: { shop: SHOP, locationId: ids.east }, orderBy: { quantityName: "asc" } });
+    expect(entries.map((e) => [e.quantityName, e.delta, e.resulting])).toEqual([["available", 5, 9], ["on_hand", 5, 9]]);
+    await expect(applyLevelUpdate(deps(), { ...base, quantities: { avialable: 3 } as never, sourceUpdatedAt: T0 })).rejects.toMatchObject({ kind: "INVALID" });
+  });
+
+  it("a kit reserves its components at one location", async () => {
+    const { db } = tdb().handle;
+    const peg = await makeSku(db, SHOP, "PEG");
+    const kit = await makeSku(db, SHOP, "KIT", { isKit: true });
+    await db.kitComponent.createMany({ data: [{ id: "k1", shop: SHOP, kitVariantId: kit.id, componentVariantId: ids.tee, quantity: 1 }, { id: "k2", shop: SHOP, kitVariantId: kit.id, componentVariantId: peg.id, quantity: 4 }] });
+    await setStock(db, SHOP, peg.id, ids.east, 8); // East: 4 tees, 8 pegs → 2 kits; West has no pegs
+    const r = await reserveOrder(deps(), order("K-1", 2, ids.amazon, "KIT"));
+    expect(r.lines[0]!.allocations.map((a) => [a.locationId === ids.east, a.variantId === peg.id ? "peg" : "tee", a.quantity]).sort()).toEqual([
+      [true, "peg", 8],
+      [true, "tee", 2],
+    ]);
+    expect((await reserveOrder(deps(), order("K-2", 1, ids.amazon, "KIT"))).status).toBe("refused");
+  });
+
+  it("coalesces a burst of 1 000 changes into one publish per channel, and never sends the same value twice", async () => {
+    const { db } = tdb().handle;
+    for (let i = 1; i <= 1_000; i++) {
+      await applyLevelUpdate(deps(), { shop: SHOP, variantId: ids.tee, locationId: ids.west, quantities: { available: i }, sourceUpdatedAt: new Date(T0.getTime() + i), source: "shopify_webhook", reason: "burst", actor: "shopify" });
+    }
+    expect(await db.outboxMessage.count({ where: { shop: SHOP } })).toBe(2_000); // 1 000 changes × 2 channels
+    const runner = createInProcessRunner({ db, logger: memoryLogger(), now: () => new Date(T0.getTime() + 5_000) });
+    const sent: unknown[] = [];
+    const publisher: AtsPublisher = { publish: async (a) => void sent.push(a) };
+    runner.register<{ channelId: string; variantId: string }>(PUBLISH_ATS_JOB, (job) =>
+      publishAts({ db, logger: memoryLogger(), now: () => T0, publisherFor: (kind) => (kind === "amazon" ? publisher : undefined) }, job.data),
+    );
+    // Nothing is due before the window closes…
+    expect(await createOutboxRelay({ db, queue: runner, logger: memoryLogger(), now: () => T0 }).runOnce()).toBe(0);
+    // …then one job per channel.
+    await createOutboxRelay({ db, queue: runner, logger: memoryLogger(), now: () => new Date(T0.getTime() + 5_000) }).runOnce();
+    expect(await db.job.count({ where: { name: PUBLISH_ATS_JOB } })).toBe(2);
+    await runner.drain();
+    expect(sent).toEqual([{ shop: SHOP, channelId: ids.amazon, sku: "TEE", quantity: 1_004, action: "set" }]); // 1 000 West + 4 East
+    const pubs = await db.atsPublication.findMany({ where: { shop: SHOP }, orderBy: { channelId: "asc" } });
+    expect(pubs.map((p) => [p.channelId === ids.amazon ? "amazon" : "online", p.lastAts, p.status]).sort()).toEqual([
+      ["amazon", 1_004, "published"],
+      ["online", 1_004, "computed; no online_store connector yet"],
+    ]);
+    // Same value again: nothing is sent.
+    await publishAts({ db, logger: memoryLogger(), now: () => T0, publisherFor: () => publisher }, { channelId: ids.amazon, variantId: ids.tee });
+    expect(sent).toHaveLength(1);
+  });
+});
