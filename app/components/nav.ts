@@ -1,4 +1,8 @@
 import type { NavItem } from "./SandboxShell";
 
 /** The app's navigation, shared by App Bridge's NavMenu (embedded) and the sandbox shell. */
-export const NAV: NavItem[] = [{ url: "/app", label: "Home" }];
+export const NAV: NavItem[] = [
+  { url: "/app", label: "Home" },
+  { url: "/app/inventory", label: "Inventory" },
+  { url: "/app/channels", label: "Channels" },
+];
