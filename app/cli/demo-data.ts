@@ -96,5 +96,11 @@ export function demoCatalog(seed = 20261127): CatalogLoad {
     { code: "amazon-de", name: "Amazon DE", kind: "amazon", eligible: ["eu"], hubHoldsStock: true, bufferUnits: 3, holdTtlMinutes: 30 },
     { code: "portal", name: "Wholesale Portal (cXML)", kind: "b2b_portal", eligible: ["wholesale"], hubHoldsStock: true, bufferUnits: 12, zeroPolicy: "delist" },
   ];
+  // Channel identifiers: Amazon seller SKUs with ASINs, the portal's item codes.
+  const skus = products.flatMap((p) => p.variants.map((v) => v.sku));
+  const asin = (i: number) => `B0${(0x4d2f00 + i * 7919).toString(36).toUpperCase().padStart(8, "0")}`;
+  channels.find((c) => c.code === "amazon-us")!.listings = skus.map((sku, i) => ({ sku, externalSku: `DO-${sku}`, externalId: asin(i) }));
+  channels.find((c) => c.code === "amazon-de")!.listings = skus.filter((_, i) => i % 3 === 0).map((sku, i) => ({ sku, externalSku: `DO-EU-${sku}`, externalId: asin(i + 5000) }));
+  channels.find((c) => c.code === "portal")!.listings = skus.map((sku, i) => ({ sku, externalSku: `WH-${String(10000 + i)}` }));
   return { locations, products, levels, channels };
 }

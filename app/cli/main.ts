@@ -85,7 +85,9 @@ function printTable(rows: Row[], columns: string[]) {
 
 function printSkuDetail(d: SkuDetail) {
   console.log(`${d.sku}  ${d.title}${d.isKit ? "  (kit: " + d.kitComponents.map((c) => `${c.quantity}× ${c.sku}`).join(" + ") + ")" : ""}`);
-  console.log(`tags: ${d.tags.join(", ") || "—"}\n`);
+  console.log(`tags: ${d.tags.join(", ") || "—"}`);
+  for (const l of d.listings) console.log(`listed on ${l.channelName} as ${l.externalSku}${l.externalId ? ` (${l.externalId})` : ""}${l.status === "active" ? "" : ` [${l.status}]`}`);
+  console.log("");
   if (d.levels.length) {
     printTable(
       d.levels.map((l) => ({ location: l.locationName + (l.readOnly ? " (read-only)" : ""), on_hand: l.onHand, available: l.available, committed: l.committed, reserved: l.reserved, safety_stock: l.safetyStock, damaged: l.damaged, incoming: l.incoming, held: l.held, sellable: l.available - l.held })),

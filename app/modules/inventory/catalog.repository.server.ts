@@ -42,6 +42,8 @@ export interface CatalogLoad {
     backorderQuantity?: number;
     holdTtlMinutes?: number | null;
     overrides?: { sku?: string; tag?: string; bufferUnits?: number; bufferPercent?: number; maxExposure?: number }[];
+    /** How SKUs are known on this channel (Amazon seller SKU + ASIN, portal item code). */
+    listings?: { sku: string; externalSku: string; externalId?: string }[];
   }[];
 }
 
@@ -127,6 +129,9 @@ export async function loadCatalog(db: Db, shop: string, data: CatalogLoad, opts:
         holdTtlMinutes: c.holdTtlMinutes ?? null,
       },
     });
+    await inChunks(c.listings ?? [], (chunk) =>
+      db.channelListing.createMany({ data: chunk.map((l) => ({ id: randomUUID(), shop, channelId: id, variantId: variantId.get(l.sku)!, externalSku: l.externalSku, externalId: l.externalId ?? null })) }),
+    );
     for (const o of c.overrides ?? []) {
       await db.channelPolicyOverride.create({ data: { id: randomUUID(), shop, channelId: id, sku: o.sku ?? null, tag: o.tag ?? null, bufferUnits: o.bufferUnits ?? null, bufferPercent: o.bufferPercent ?? null, maxExposure: o.maxExposure ?? null } });
     }

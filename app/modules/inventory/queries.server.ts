@@ -25,6 +25,8 @@ export async function getSkuDetail(db: Db, shop: string, sku: string, opts: { le
   const locName = new Map(locations.map((l) => [l.id, l]));
   const ledger = await db.inventoryLedgerEntry.findMany({ where: { shop, variantId: variant.id }, orderBy: [{ occurredAt: "desc" }, { createdAt: "desc" }], take: opts.ledgerLimit ?? 50 });
   const reservations = await db.reservation.findMany({ where: { shop, variantId: variant.id, status: { in: ["held", "committed"] } }, orderBy: { createdAt: "desc" }, take: 50 });
+  const listingRows = await db.channelListing.findMany({ where: { shop, variantId: variant.id } });
+  const listings = listingRows.map((l) => ({ channelId: l.channelId, channelName: channels.find((c) => c.id === l.channelId)?.name ?? l.channelId, externalSku: l.externalSku, externalId: l.externalId, status: l.status }));
   const kitComponents = variant.isKit ? stock.components.map((c) => ({ sku: c.sku, quantity: c.quantity })) : [];
   return {
     sku: variant.sku,
@@ -32,6 +34,7 @@ export async function getSkuDetail(db: Db, shop: string, sku: string, opts: { le
     tags: stock.tags,
     isKit: variant.isKit,
     kitComponents,
+    listings,
     levels: levelRows
       .map((l) => ({ ...l, locationName: locName.get(l.locationId)?.name ?? l.locationId, locationKind: locName.get(l.locationId)?.kind ?? "?", readOnly: locName.get(l.locationId)?.readOnly ?? false }))
       .sort((a, b) => a.locationName.localeCompare(b.locationName)),
