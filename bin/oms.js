@@ -17,6 +17,11 @@ try {
     console.error(e.message);
     process.exit(78); // EX_CONFIG
   }
+  if (e instanceof Error && e.name === "DomainError") {
+    // Expected failures (unknown SKU, bad input…): the message says what is wrong; no stack.
+    console.error(`oms: ${e.message}`);
+    process.exit(1);
+  }
   console.error(e instanceof Error ? (e.stack ?? e.message) : e);
   process.exit(1);
 }

@@ -27,6 +27,20 @@ describeEachDatabase("oms CLI", (tdb) => {
     expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ domain: "demo-outfitters.myshopify.com", installState: "installed" })]);
   });
 
+  it("explains a SKU's ATS per channel (`inventory`), and names an unknown SKU", () => {
+    // The demo catalog was loaded by `seed` in the first test of this block.
+    const r = oms(["inventory", "CAMP-KIT", "--json"], sandbox());
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.stdout) as { isKit: boolean; ats: { channelCode: string; ats: number; explanation: { steps: string[] } }[] };
+    expect(d.isKit).toBe(true);
+    const amazon = d.ats.find((a) => a.channelCode === "amazon-us")!;
+    expect(amazon.ats).toBe(5);
+    expect(amazon.explanation.steps.join(" | ")).toMatch(/cap 5 \(SKU override \(CAMP-KIT\)\)/);
+    const table = oms(["inventory", "CAMP-KIT"], sandbox());
+    expect(table.stdout).toContain("Amazon US [amazon-us]: ATS 5, publish 5");
+    expect(oms(["inventory", "NO-SUCH-SKU"], sandbox())).toMatchObject({ code: 1, stderr: "oms: SKU NO-SUCH-SKU not found\n" });
+  });
+
   it("masks secrets in `config`", () => {
     const r = oms(["config", "--json"], sandbox());
     const cfg = JSON.parse(r.stdout) as Record<string, string>;
