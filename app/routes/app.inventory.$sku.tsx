@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Card, DataTable, InlineGrid, InlineStack, Layout, Link, List, Page, Text } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
+import type { ComponentProps, ReactNode } from "react";
 import { getSkuDetail, type SkuDetail } from "#app/modules/inventory/index";
 import { DomainError } from "#app/platform/errors";
 import { errorResponse } from "#app/platform/http.server";
@@ -19,6 +20,7 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
     throw errorResponse(error, runtime.logger);
   }
   const channelNames = new Map(detail.ats.map((a) => [a.channelId, a.channelName]));
+  const listings = new Map(detail.listings.map((l) => [l.channelId, { externalSku: l.externalSku, externalId: l.externalId, status: l.status }]));
   return json({
     sku: detail.sku,
     title: detail.title,
@@ -43,6 +45,7 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
       channelName: a.channelName,
       channelCode: a.channelCode,
       active: a.active,
+      listing: listings.get(a.channelId) ?? null,
       ats: a.ats,
       publish: a.publish,
       steps: a.explanation.steps,
@@ -82,15 +85,26 @@ function signed(n: number): string {
   return n > 0 ? `+${n}` : String(n);
 }
 
-function SellableBadge({ value }: { value: number }) {
-  const tone = value <= 0 ? "critical" : value <= 5 ? "warning" : undefined;
-  return <Badge tone={tone}>{String(value)}</Badge>;
+/** A card that is also a labelled landmark (screen readers, tests). */
+function SectionCard({ title, padding, children }: { title: string; padding?: ComponentProps<typeof Card>["padding"]; children: ReactNode }) {
+  return (
+    <section aria-label={title}>
+      <Card padding={padding}>{children}</Card>
+    </section>
+  );
+}
+
+/** Sellable units, flagged when out (≤ 0) or low (≤ 5). */
+function Sellable({ value }: { value: number }) {
+  if (value <= 0) return <Badge tone="critical">{String(value)}</Badge>;
+  if (value <= 5) return <Badge tone="warning">{String(value)}</Badge>;
+  return <>{value}</>;
 }
 
 function StockByLocation({ levels }: { levels: ReturnType<typeof useLoaderData<typeof loader>>["levels"] }) {
   const sum = (f: (l: (typeof levels)[number]) => number) => levels.reduce((n, l) => n + f(l), 0);
   return (
-    <Card padding="0">
+    <SectionCard title="Stock by location" padding="0">
       <Box padding="400" paddingBlockEnd="200">
         <Text as="h2" variant="headingMd">
           Stock by location
@@ -119,7 +133,7 @@ function StockByLocation({ levels }: { levels: ReturnType<typeof useLoaderData<t
             l.damaged,
             l.incoming,
             l.held,
-            <SellableBadge key="sellable" value={l.available - l.held} />,
+            <Sellable key="sellable" value={l.available - l.held} />,
           ])}
           totals={["", sum((l) => l.onHand), sum((l) => l.available), sum((l) => l.committed), sum((l) => l.reserved), sum((l) => l.safetyStock), sum((l) => l.damaged), sum((l) => l.incoming), sum((l) => l.held), sum((l) => l.available - l.held)]}
           showTotalsInFooter
@@ -131,13 +145,13 @@ function StockByLocation({ levels }: { levels: ReturnType<typeof useLoaderData<t
           Sellable = available − held. Read-only stock is managed by its marketplace and is never sold by other channels.
         </Text>
       </Box>
-    </Card>
+    </SectionCard>
   );
 }
 
 function KitComponents({ components }: { components: { sku: string; quantity: number }[] }) {
   return (
-    <Card>
+    <SectionCard title="Kit components">
       <BlockStack gap="300">
         <Text as="h2" variant="headingMd">
           Kit components
@@ -156,7 +170,7 @@ function KitComponents({ components }: { components: { sku: string; quantity: nu
           ])}
         />
       </BlockStack>
-    </Card>
+    </SectionCard>
   );
 }
 
@@ -164,72 +178,74 @@ type AtsRow = ReturnType<typeof useLoaderData<typeof loader>>["ats"][number];
 
 function ChannelAts({ a, isKit }: { a: AtsRow; isKit: boolean }) {
   return (
-    <Box as="section" aria-label={`ATS for ${a.channelName}`} padding="400" borderWidth="025" borderColor="border" borderRadius="200">
-      <BlockStack gap="300">
-        <InlineStack align="space-between" blockAlign="start" gap="200">
-          <BlockStack gap="050">
-            <Text as="h3" variant="headingSm">
-              {a.channelName}
-            </Text>
-            <Text as="p" variant="bodySm" tone="subdued">
-              {a.channelCode}
-            </Text>
-          </BlockStack>
-          {a.active ? null : <Badge>Inactive</Badge>}
-        </InlineStack>
-        <InlineStack gap="400" blockAlign="end">
-          <BlockStack gap="0">
-            <Text as="p" variant="heading2xl" tone={a.ats > 0 ? undefined : "critical"}>
-              {String(a.ats)}
-            </Text>
-            <Text as="p" variant="bodySm" tone="subdued">
-              available to sell{isKit ? " (kits)" : ""}
-            </Text>
-          </BlockStack>
-          <Box paddingBlockEnd="100">
-            {a.publish.action === "delist" ? (
-              <Badge tone="critical">Published: delist</Badge>
-            ) : (
-              <Badge tone={a.publish.quantity === a.ats ? undefined : "attention"}>{`Published: ${a.publish.quantity}`}</Badge>
-            )}
-          </Box>
-        </InlineStack>
-        <BlockStack gap="100">
-          <Text as="h4" variant="headingXs">
-            How it is worked out
-          </Text>
-          <List type="number" gap="extraTight">
-            {a.steps.map((s, i) => (
-              <List.Item key={i}>{s}</List.Item>
-            ))}
-          </List>
-        </BlockStack>
-        <BlockStack gap="100">
-          <Text as="h4" variant="headingXs">
-            Locations
-          </Text>
-          {a.locations.length === 0 ? (
-            <Text as="p" tone="subdued">
-              Not stocked anywhere.
-            </Text>
-          ) : (
-            <BlockStack gap="100">
-              {a.locations.map((l) => (
-                <InlineStack key={l.locationId} gap="200" blockAlign="center" wrap={false}>
-                  {l.counted ? <Badge tone="success">{signed(l.sellable)}</Badge> : <Badge>not counted</Badge>}
-                  <Text as="span" variant="bodySm">
-                    <Text as="span" fontWeight="semibold">
-                      {l.locationName}
-                    </Text>
-                    {` — ${l.reason}`}
-                  </Text>
-                </InlineStack>
-              ))}
+    <section aria-label={`ATS for ${a.channelName}`}>
+      <Box padding="400" borderWidth="025" borderColor="border" borderRadius="200" minHeight="100%">
+        <BlockStack gap="300">
+          <InlineStack align="space-between" blockAlign="start" gap="200">
+            <BlockStack gap="050">
+              <Text as="h3" variant="headingSm">
+                {a.channelName}
+              </Text>
+              <Text as="p" variant="bodySm" tone="subdued">
+                {a.listing ? [`Listed as ${a.listing.externalSku}`, a.listing.externalId, a.listing.status === "active" ? null : a.listing.status].filter(Boolean).join(" · ") : a.channelCode}
+              </Text>
             </BlockStack>
-          )}
+            {a.active ? null : <Badge>Inactive</Badge>}
+          </InlineStack>
+          <InlineStack gap="400" blockAlign="end">
+            <BlockStack gap="0">
+              <Text as="p" variant="heading2xl" tone={a.ats > 0 ? undefined : "critical"}>
+                {String(a.ats)}
+              </Text>
+              <Text as="p" variant="bodySm" tone="subdued">
+                available to sell{isKit ? " (kits)" : ""}
+              </Text>
+            </BlockStack>
+            <Box paddingBlockEnd="100">
+              {a.publish.action === "delist" ? (
+                <Badge tone="critical">To publish: delist</Badge>
+              ) : (
+                <Badge tone={a.publish.quantity === a.ats ? undefined : "attention"}>{`To publish: ${a.publish.quantity}`}</Badge>
+              )}
+            </Box>
+          </InlineStack>
+          <BlockStack gap="100">
+            <Text as="h4" variant="headingXs">
+              How it is worked out
+            </Text>
+            <List type="number" gap="extraTight">
+              {a.steps.map((s, i) => (
+                <List.Item key={i}>{s}</List.Item>
+              ))}
+            </List>
+          </BlockStack>
+          <BlockStack gap="100">
+            <Text as="h4" variant="headingXs">
+              Locations
+            </Text>
+            {a.locations.length === 0 ? (
+              <Text as="p" tone="subdued">
+                Not stocked anywhere.
+              </Text>
+            ) : (
+              <BlockStack gap="100">
+                {[...a.locations.filter((l) => l.counted), ...a.locations.filter((l) => !l.counted)].map((l) => (
+                  <InlineStack key={l.locationId} gap="200" blockAlign="center" wrap={false}>
+                    <span style={{ flexShrink: 0 }}>{l.counted ? <Badge tone="success">{`counted ${signed(l.sellable)}`}</Badge> : <Badge>not counted</Badge>}</span>
+                    <Text as="span" variant="bodySm">
+                      <Text as="span" fontWeight="semibold">
+                        {l.locationName}
+                      </Text>
+                      {` — ${l.reason}`}
+                    </Text>
+                  </InlineStack>
+                ))}
+              </BlockStack>
+            )}
+          </BlockStack>
         </BlockStack>
-      </BlockStack>
-    </Box>
+      </Box>
+    </section>
   );
 }
 
@@ -247,7 +263,7 @@ export default function SkuPage() {
       <Layout>
         <Layout.Section>{d.isKit ? <KitComponents components={d.kitComponents} /> : <StockByLocation levels={d.levels} />}</Layout.Section>
         <Layout.Section>
-          <Card>
+          <SectionCard title="Available to sell by channel">
             <BlockStack gap="400">
               <BlockStack gap="100">
                 <Text as="h2" variant="headingMd">
@@ -263,10 +279,10 @@ export default function SkuPage() {
                 ))}
               </InlineGrid>
             </BlockStack>
-          </Card>
+          </SectionCard>
         </Layout.Section>
         <Layout.Section>
-          <Card>
+          <SectionCard title="Active reservations">
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">
                 Active reservations
@@ -291,10 +307,10 @@ export default function SkuPage() {
                 />
               )}
             </BlockStack>
-          </Card>
+          </SectionCard>
         </Layout.Section>
         <Layout.Section>
-          <Card>
+          <SectionCard title="Ledger">
             <BlockStack gap="300">
               <InlineStack align="space-between" blockAlign="center">
                 <Text as="h2" variant="headingMd">
@@ -317,7 +333,7 @@ export default function SkuPage() {
                 />
               )}
             </BlockStack>
-          </Card>
+          </SectionCard>
         </Layout.Section>
       </Layout>
     </Page>

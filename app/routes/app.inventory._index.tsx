@@ -34,10 +34,11 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const locationId = params.get("location") ?? "";
   const low = params.get("low") === "1";
   const page = Math.max(1, Number.parseInt(params.get("page") ?? "1", 10) || 1);
-  const [list, locations] = await Promise.all([
-    listInventory(runtime.db, shop, { q: q || undefined, locationId: locationId || undefined, lowStockAt: low ? LOW_STOCK_AT : undefined, page, pageSize: PAGE_SIZE }),
-    listLocations(runtime.db, shop),
-  ]);
+  const filter = { q: q || undefined, locationId: locationId || undefined, lowStockAt: low ? LOW_STOCK_AT : undefined, pageSize: PAGE_SIZE };
+  const [first, locations] = await Promise.all([listInventory(runtime.db, shop, { ...filter, page }), listLocations(runtime.db, shop)]);
+  // A page past the end (an old link, fewer matches now) shows the last page instead of nothing.
+  const lastPage = Math.max(1, Math.ceil(first.total / PAGE_SIZE));
+  const list = page > lastPage ? await listInventory(runtime.db, shop, { ...filter, page: lastPage }) : first;
   return json({
     filters: { q, locationId, low },
     total: list.total,
@@ -48,10 +49,14 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   });
 };
 
-function SellableBadge({ value }: { value: number }) {
+function Sellable({ value }: { value: number }) {
   if (value <= 0) return <Badge tone="critical">{String(value)}</Badge>;
   if (value <= LOW_STOCK_AT) return <Badge tone="warning">{String(value)}</Badge>;
-  return <Badge>{String(value)}</Badge>;
+  return (
+    <Text as="span" numeric>
+      {value}
+    </Text>
+  );
 }
 
 export default function InventoryList() {
@@ -156,13 +161,11 @@ export default function InventoryList() {
                 </IndexTable.Cell>
                 <IndexTable.Cell>{r.title}</IndexTable.Cell>
                 {r.isKit ? (
-                  <>
-                    <IndexTable.Cell colSpan={5}>
-                      <Text as="span" alignment="end" tone="subdued">
-                        Built from components — open the SKU for availability
-                      </Text>
-                    </IndexTable.Cell>
-                  </>
+                  <IndexTable.Cell colSpan={5}>
+                    <Text as="span" alignment="end" tone="subdued">
+                      Built from components — open the SKU for availability
+                    </Text>
+                  </IndexTable.Cell>
                 ) : (
                   <>
                     <IndexTable.Cell>
@@ -187,7 +190,7 @@ export default function InventoryList() {
                     </IndexTable.Cell>
                     <IndexTable.Cell>
                       <InlineStack align="end">
-                        <SellableBadge value={r.sellable} />
+                        <Sellable value={r.sellable} />
                       </InlineStack>
                     </IndexTable.Cell>
                   </>
