@@ -1,7 +1,7 @@
 import type { AppRuntime } from "#app/platform/runtime.server";
 import { createInboundEventProcessor, PROCESS_INBOUND_EVENT } from "#app/platform/inbound-events.server";
 import { complianceHandlers } from "#app/workflows/compliance.server";
-import { expireHolds, publishAts, PUBLISH_ATS_JOB, type AtsPublisher } from "#app/modules/inventory/index";
+import { expireHolds, publishAts, publishChannelAts, PUBLISH_ATS_JOB, PUBLISH_CHANNEL_JOB, type AtsPublisher } from "#app/modules/inventory/index";
 
 export const EXPIRE_HOLDS_JOB = "inventory.expireHolds";
 
@@ -21,6 +21,9 @@ export function registerJobs(runtime: AppRuntime) {
   runtime.runner.register<{ eventId: string }>(PROCESS_INBOUND_EVENT, (job) => processInbound(job.data));
   runtime.runner.register<{ channelId: string; variantId: string }>(PUBLISH_ATS_JOB, (job) =>
     publishAts({ db, logger, now, publisherFor: (kind) => PUBLISHERS[kind] }, job.data),
+  );
+  runtime.runner.register<{ channelId: string }>(PUBLISH_CHANNEL_JOB, (job) =>
+    publishChannelAts({ db, logger, now, publisherFor: (kind) => PUBLISHERS[kind], signal: job.signal, progress: (d, t) => job.progress(d, t, "republishing ATS") }, job.data),
   );
   runtime.runner.register(EXPIRE_HOLDS_JOB, () => expireHolds({ db, now }));
   runtime.runner.repeat(EXPIRE_HOLDS_JOB, {}, 60_000);

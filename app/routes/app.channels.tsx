@@ -76,11 +76,11 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
         bufferUnits: text(form, "bufferUnits"),
         bufferPercent: text(form, "bufferPercent"),
         maxExposure: text(form, "maxExposure"),
-      });
+      }, runtime.now());
       return json<ActionResult>({ ok: true, intent, channelId, message: `Override added to ${channelName}` });
     }
     if (intent === "remove-override") {
-      await removePolicyOverride(runtime.db, shop, String(form.get("overrideId") ?? ""));
+      await removePolicyOverride(runtime.db, shop, String(form.get("overrideId") ?? ""), runtime.now());
       return json<ActionResult>({ ok: true, intent, channelId, message: `Override removed from ${channelName}` });
     }
     return json<ActionResult>({ ok: false, intent, channelId, field: "intent", message: `unknown intent "${intent}"` }, { status: 400 });

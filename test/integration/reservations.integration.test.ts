@@ -1,5 +1,18 @@
 import { beforeEach, expect, it } from "vitest";
-import { applyLevelUpdate, commitOrder, expireHolds, getSkuDetail, publishAts, PUBLISH_ATS_JOB, releaseOrder, reserveOrder, type AtsPublisher } from "#app/modules/inventory/index";
+import {
+  applyLevelUpdate,
+  commitOrder,
+  expireHolds,
+  getSkuDetail,
+  publishAts,
+  publishChannelAts,
+  PUBLISH_ATS_JOB,
+  PUBLISH_CHANNEL_JOB,
+  releaseOrder,
+  reserveOrder,
+  updateChannelPolicy,
+  type AtsPublisher,
+} from "#app/modules/inventory/index";
 import { createOutboxRelay } from "#app/platform/outbox.server";
 import { createInProcessRunner } from "#app/platform/queue/in-process-runner.server";
 import { describeEachDatabase, truncateAll } from "#test/support/databases";
@@ -156,5 +169,34 @@ describeEachDatabase("reservations and the quantity model", (tdb) => {
     // Same value again: nothing is sent.
     await publishAts({ db, logger: memoryLogger(), now: () => T0, publisherFor: () => publisher }, { channelId: ids.amazon, variantId: ids.tee });
     expect(sent).toHaveLength(1);
+  });
+
+  it("a channel policy change republishes the whole channel in one job, and only the values that changed", async () => {
+    const { db } = tdb().handle;
+    const sent: { sku: string; quantity: number | null }[] = [];
+    const publisher: AtsPublisher = { publish: async (a) => void sent.push({ sku: a.sku, quantity: a.quantity }) };
+    const pdeps = { db, logger: memoryLogger(), now: () => T0, publisherFor: () => publisher };
+    await makeSku(db, SHOP, "EMPTY"); // no stock anywhere
+    expect(await publishChannelAts(pdeps, { channelId: ids.amazon })).toEqual({ channel: "amazon-us", skus: 2, sent: 2 });
+    expect(sent.sort((a, b) => a.sku.localeCompare(b.sku))).toEqual([{ sku: "EMPTY", quantity: 0 }, { sku: "TEE", quantity: 10 }]);
+    await updateChannelPolicy({ db, now: () => T0 }, SHOP, ids.amazon, {
+      eligibleLocationIds: [ids.west, ids.east],
+      bufferUnits: 3,
+      bufferPercent: 0,
+      maxExposure: null,
+      zeroPolicy: "zero",
+      backorderQuantity: 0,
+      holdTtlMinutes: 30,
+      active: true,
+    });
+    const rows = await db.outboxMessage.findMany({ where: { shop: SHOP, topic: PUBLISH_CHANNEL_JOB } });
+    expect(rows).toHaveLength(1);
+    sent.length = 0;
+    expect(await publishChannelAts(pdeps, { channelId: ids.amazon })).toEqual({ channel: "amazon-us", skus: 2, sent: 1 });
+    expect(sent).toEqual([{ sku: "TEE", quantity: 7 }]); // EMPTY stays 0: not sent again
+    await expect(updateChannelPolicy({ db, now: () => T0 }, SHOP, ids.amazon, { eligibleLocationIds: [], bufferUnits: 0, bufferPercent: 150, maxExposure: null, zeroPolicy: "zero", backorderQuantity: 0, holdTtlMinutes: null, active: true })).rejects.toMatchObject({
+      kind: "INVALID",
+      details: { field: "bufferPercent" },
+    });
   });
 });

@@ -3,17 +3,18 @@ import { z } from "zod";
 import type { Db } from "#app/platform/db/client.server";
 import { DomainError } from "#app/platform/errors";
 import { domainErrorFromZod } from "#app/platform/http.server";
-import { markAtsChanged } from "./publishing.service.server";
+import { markChannelChanged } from "./publishing.service.server";
 
 /** What a merchant may change about a channel's ATS policy (validated; errors name the field). */
 export const channelPolicyInput = z.object({
   eligibleLocationIds: z.array(z.string().min(1)).max(200),
   bufferUnits: z.coerce.number().int().min(0).max(1_000_000),
   bufferPercent: z.coerce.number().int().min(0).max(100),
-  maxExposure: z.union([z.coerce.number().int().min(0).max(1_000_000), z.null()]),
+  // null first: z.coerce.number() would turn null into 0 (a cap of zero).
+  maxExposure: z.union([z.null(), z.coerce.number().int().min(0).max(1_000_000)]),
   zeroPolicy: z.enum(["zero", "delist", "backorder"]),
   backorderQuantity: z.coerce.number().int().min(0).max(1_000_000),
-  holdTtlMinutes: z.union([z.coerce.number().int().min(1).max(60 * 24 * 30), z.null()]),
+  holdTtlMinutes: z.union([z.null(), z.coerce.number().int().min(1).max(60 * 24 * 30)]),
   active: z.boolean(),
 });
 export type ChannelPolicyInput = z.infer<typeof channelPolicyInput>;
@@ -46,24 +47,31 @@ export async function updateChannelPolicy(deps: { db: Db; now: () => Date }, sho
       data: { ...input, eligibleLocationIds: JSON.stringify(input.eligibleLocationIds) },
     });
     if (r.count !== 1) throw DomainError.notFound(`channel ${channelId}`);
-    const variants = await tx.variant.findMany({ where: { shop }, select: { id: true } });
-    // One row per SKU for this channel only (markAtsChanged fans out to all channels; do it narrowly).
-    await markAtsChanged(tx, shop, variants.map((v) => v.id), deps.now(), { channelIds: [channelId] });
+    await markChannelChanged(tx, shop, channelId, deps.now());
     return tx.channel.findUniqueOrThrow({ where: { id: channelId } });
   });
 }
 
-export async function addPolicyOverride(db: Db, shop: string, channelId: string, raw: unknown) {
+/** Add a per-SKU or per-tag override; the channel's ATS is republished. */
+export async function addPolicyOverride(db: Db, shop: string, channelId: string, raw: unknown, now: Date) {
   const parsed = overrideInput.safeParse(raw);
   if (!parsed.success) throw domainErrorFromZod(parsed.error);
   const ch = await db.channel.findFirst({ where: { id: channelId, shop } });
   if (!ch) throw DomainError.notFound(`channel ${channelId}`);
-  return db.channelPolicyOverride.create({ data: { id: randomUUID(), shop, channelId, ...parsed.data } });
+  return db.$transaction(async (tx) => {
+    const row = await tx.channelPolicyOverride.create({ data: { id: randomUUID(), shop, channelId, ...parsed.data } });
+    await markChannelChanged(tx, shop, channelId, now);
+    return row;
+  });
 }
 
-export async function removePolicyOverride(db: Db, shop: string, id: string) {
-  const r = await db.channelPolicyOverride.deleteMany({ where: { id, shop } });
-  if (r.count !== 1) throw DomainError.notFound(`override ${id}`);
+export async function removePolicyOverride(db: Db, shop: string, id: string, now: Date) {
+  await db.$transaction(async (tx) => {
+    const row = await tx.channelPolicyOverride.findFirst({ where: { id, shop } });
+    if (!row) throw DomainError.notFound(`override ${id}`);
+    await tx.channelPolicyOverride.delete({ where: { id } });
+    await markChannelChanged(tx, shop, row.channelId, now);
+  });
 }
 
 export async function listChannelsWithOverrides(db: Db, shop: string) {

@@ -7,6 +7,7 @@ export {
   listChannels,
   listOverrides,
   loadSkuStock,
+  loadAllSkuStock,
   purgeInventoryData,
   toChannelPolicy,
   splitTags,
@@ -14,7 +15,16 @@ export {
 } from "./inventory.repository.server";
 export { reserveOrder, releaseOrder, commitOrder, consumeOrder, expireHolds, type ReserveOrderInput, type ReserveOrderResult, type LineOutcome } from "./reservations.service.server";
 export { applyLevelUpdate, QUANTITY_NAMES, type LevelUpdate, type QuantityName } from "./levels.service.server";
-export { markAtsChanged, publishAts, PUBLISH_ATS_JOB, PUBLISH_WINDOW_MS, type AtsPublisher } from "./publishing.service.server";
+export {
+  markAtsChanged,
+  markChannelChanged,
+  publishAts,
+  publishChannelAts,
+  PUBLISH_ATS_JOB,
+  PUBLISH_CHANNEL_JOB,
+  PUBLISH_WINDOW_MS,
+  type AtsPublisher,
+} from "./publishing.service.server";
 export { writeLedger, type LedgerInput, type LedgerSource } from "./ledger.server";
 export { getSkuDetail, listInventory, type SkuDetail, type InventoryListFilter } from "./queries.server";
 export {

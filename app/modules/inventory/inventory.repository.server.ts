@@ -68,10 +68,10 @@ export async function listOverrides(db: Q, shop: string): Promise<PolicyOverride
   }));
 }
 
-/** Levels of some variants with their locations, keyed by variant id. */
-async function levelsByVariant(db: Q, shop: string, variantIds: string[]) {
+/** Levels of some variants (all of the shop's when `variantIds` is omitted), keyed by variant id. */
+async function levelsByVariant(db: Q, shop: string, variantIds?: string[]) {
   const [levels, locations] = await Promise.all([
-    db.inventoryLevel.findMany({ where: { shop, variantId: { in: variantIds } } }),
+    db.inventoryLevel.findMany({ where: { shop, ...(variantIds ? { variantId: { in: variantIds } } : {}) } }),
     db.location.findMany({ where: { shop } }),
   ]);
   const locById = new Map(locations.map((l) => [l.id, l]));
@@ -86,27 +86,50 @@ async function levelsByVariant(db: Q, shop: string, variantIds: string[]) {
   return out;
 }
 
-/** Everything ATS needs for one SKU: its levels, or its kit components' levels, and its tags. */
-export async function loadSkuStock(db: Q, shop: string, variant: VariantRow): Promise<SkuStock> {
-  const product = await db.product.findUnique({ where: { id: variant.productId }, select: { tags: true } });
-  const tags = [...new Set([...splitTags(product?.tags ?? ""), ...splitTags(variant.tags)])];
-  if (!variant.isKit) {
-    const levels = await levelsByVariant(db, shop, [variant.id]);
-    return { sku: variant.sku, tags, levels: levels.get(variant.id) ?? [], components: [] };
-  }
-  const comps = await db.kitComponent.findMany({ where: { shop, kitVariantId: variant.id } });
-  const compVariants = await db.variant.findMany({ where: { shop, id: { in: comps.map((c) => c.componentVariantId) } } });
-  const levels = await levelsByVariant(db, shop, comps.map((c) => c.componentVariantId));
+type KitRow = { kitVariantId: string; componentVariantId: string; quantity: number };
+
+/** Assemble one SKU's stock from rows already loaded (shared by the one-SKU and whole-shop paths). */
+function buildSkuStock(
+  variant: VariantRow,
+  productTags: string,
+  levels: Map<string, LocationLevel[]>,
+  kitRows: KitRow[],
+  skuOf: (variantId: string) => string,
+): SkuStock {
+  const tags = [...new Set([...splitTags(productTags), ...splitTags(variant.tags)])];
+  if (!variant.isKit) return { sku: variant.sku, tags, levels: levels.get(variant.id) ?? [], components: [] };
   return {
     sku: variant.sku,
     tags,
     levels: [],
-    components: comps.map((c) => ({
-      sku: compVariants.find((v) => v.id === c.componentVariantId)?.sku ?? c.componentVariantId,
-      quantity: c.quantity,
-      levels: levels.get(c.componentVariantId) ?? [],
-    })),
+    components: kitRows
+      .filter((k) => k.kitVariantId === variant.id)
+      .map((c) => ({ sku: skuOf(c.componentVariantId), quantity: c.quantity, levels: levels.get(c.componentVariantId) ?? [] })),
   };
+}
+
+/** Everything ATS needs for one SKU: its levels, or its kit components' levels, and its tags. */
+export async function loadSkuStock(db: Q, shop: string, variant: VariantRow): Promise<SkuStock> {
+  const product = await db.product.findUnique({ where: { id: variant.productId }, select: { tags: true } });
+  const comps = variant.isKit ? await db.kitComponent.findMany({ where: { shop, kitVariantId: variant.id } }) : [];
+  const compVariants = comps.length ? await db.variant.findMany({ where: { shop, id: { in: comps.map((c) => c.componentVariantId) } }, select: { id: true, sku: true } }) : [];
+  const levels = await levelsByVariant(db, shop, variant.isKit ? comps.map((c) => c.componentVariantId) : [variant.id]);
+  const skuOf = (id: string) => compVariants.find((v) => v.id === id)?.sku ?? id;
+  return buildSkuStock(variant, product?.tags ?? "", levels, comps, skuOf);
+}
+
+/** Every SKU's stock in a handful of queries (whole-channel republishing, resyncs). */
+export async function loadAllSkuStock(db: Q, shop: string): Promise<{ variant: VariantRow; stock: SkuStock }[]> {
+  const [variants, products, kitRows, levels] = await Promise.all([
+    db.variant.findMany({ where: { shop }, orderBy: { sku: "asc" } }),
+    db.product.findMany({ where: { shop }, select: { id: true, tags: true } }),
+    db.kitComponent.findMany({ where: { shop } }),
+    levelsByVariant(db, shop),
+  ]);
+  const tagsOf = new Map(products.map((p) => [p.id, p.tags]));
+  const skuById = new Map(variants.map((v) => [v.id, v.sku]));
+  const skuOf = (id: string) => skuById.get(id) ?? id;
+  return variants.map((v) => ({ variant: v, stock: buildSkuStock(v, tagsOf.get(v.productId) ?? "", levels, kitRows, skuOf) }));
 }
 
 /** Kits that consume any of these variants (their ATS moves when a component's stock moves). */

@@ -3,11 +3,13 @@ import type { Db, DbTx } from "#app/platform/db/client.server";
 import type { Logger } from "#app/platform/logger.server";
 import { writeOutbox } from "#app/platform/outbox.server";
 import { computeAts } from "./domain/ats";
-import { kitsContaining, listOverrides, loadSkuStock, toChannelPolicy } from "./inventory.repository.server";
+import { kitsContaining, listOverrides, loadAllSkuStock, loadSkuStock, toChannelPolicy } from "./inventory.repository.server";
+import type { AtsResult } from "./domain/types";
 
 type Q = Db | DbTx;
 
 export const PUBLISH_ATS_JOB = "inventory.publishAts";
+export const PUBLISH_CHANNEL_JOB = "inventory.publishChannelAts";
 /** Changes to one SKU within this window become one publish per channel (the latest value wins). */
 export const PUBLISH_WINDOW_MS = 2_000;
 
@@ -45,21 +47,15 @@ export interface AtsPublisher {
   publish(args: { shop: string; channelId: string; sku: string; quantity: number | null; action: "set" | "delist" }): Promise<void>;
 }
 
+type PublishDeps = { db: Db; logger: Logger; now: () => Date; publisherFor: (channelKind: string) => AtsPublisher | undefined };
+type PublicationRow = Awaited<ReturnType<Db["atsPublication"]["findUnique"]>>;
+
 /**
- * The publish job: compute the SKU's ATS for the channel now, and hand it to the channel's
- * publisher only when it differs from what was last published (nothing is sent twice for one value).
+ * Hand one computed ATS to the channel's publisher unless it equals what was last published, and
+ * record the outcome.  Nothing is sent twice for the same value.
  */
-export async function publishAts(
-  deps: { db: Db; logger: Logger; now: () => Date; publisherFor: (channelKind: string) => AtsPublisher | undefined },
-  args: { channelId: string; variantId: string },
-) {
-  const { db } = deps;
-  const channel = await db.channel.findUnique({ where: { id: args.channelId } });
-  const variant = await db.variant.findUnique({ where: { id: args.variantId } });
-  if (!channel || !variant) return { skipped: "channel or SKU no longer exists" };
-  const result = computeAts(toChannelPolicy(channel), await loadSkuStock(db, channel.shop, variant), await listOverrides(db, channel.shop));
+async function recordAndPublish(deps: PublishDeps, channel: { id: string; shop: string; kind: string }, variant: { id: string; sku: string }, result: AtsResult, prev: PublicationRow) {
   const quantity = result.publish.action === "set" ? result.publish.quantity : null;
-  const prev = await db.atsPublication.findUnique({ where: { channelId_variantId: { channelId: channel.id, variantId: variant.id } } });
   const unchanged = prev?.status === "published" && prev.lastAts === quantity && prev.lastAction === result.publish.action;
   const publisher = deps.publisherFor(channel.kind);
   let status = prev?.status ?? "pending";
@@ -73,18 +69,60 @@ export async function publishAts(
       status = `computed; no ${channel.kind} connector yet`;
     }
   }
-  const data = {
-    lastAts: quantity,
-    lastAction: result.publish.action,
-    lastComputedAt: deps.now(),
-    lastPublishedAt: publishedAt,
-    status,
-    explanation: JSON.stringify(result.explanation),
-  };
-  await db.atsPublication.upsert({
+  const data = { lastAts: quantity, lastAction: result.publish.action, lastComputedAt: deps.now(), lastPublishedAt: publishedAt, status, explanation: JSON.stringify(result.explanation) };
+  await deps.db.atsPublication.upsert({
     where: { channelId_variantId: { channelId: channel.id, variantId: variant.id } },
     create: { id: randomUUID(), shop: channel.shop, channelId: channel.id, variantId: variant.id, ...data },
     update: data,
   });
-  return { sku: variant.sku, channel: channel.code, ats: result.ats, sent: !unchanged && !!publisher };
+  return !unchanged && !!publisher;
+}
+
+/** The publish job for one SKU on one channel: compute its ATS now and publish it if it changed. */
+export async function publishAts(deps: PublishDeps, args: { channelId: string; variantId: string }) {
+  const { db } = deps;
+  const channel = await db.channel.findUnique({ where: { id: args.channelId } });
+  const variant = await db.variant.findUnique({ where: { id: args.variantId } });
+  if (!channel || !variant) return { skipped: "channel or SKU no longer exists" };
+  const result = computeAts(toChannelPolicy(channel), await loadSkuStock(db, channel.shop, variant), await listOverrides(db, channel.shop));
+  const prev = await db.atsPublication.findUnique({ where: { channelId_variantId: { channelId: channel.id, variantId: variant.id } } });
+  const sent = await recordAndPublish(deps, channel, variant, result, prev);
+  return { sku: variant.sku, channel: channel.code, ats: result.ats, sent };
+}
+
+/**
+ * A channel's policy changed, so every SKU's ATS on it may move: one coalesced job for the whole
+ * channel (written in the caller's transaction) instead of one per SKU.
+ */
+export async function markChannelChanged(tx: Q, shop: string, channelId: string, now: Date) {
+  const window = Math.floor(now.getTime() / PUBLISH_WINDOW_MS);
+  await writeOutbox(tx, {
+    shop,
+    topic: PUBLISH_CHANNEL_JOB,
+    payload: { channelId },
+    jobKey: `${shop}|${channelId}|ats`,
+    jobDedupeKey: `ats-all:${channelId}:${window}`,
+    availableAt: new Date((window + 1) * PUBLISH_WINDOW_MS),
+  });
+}
+
+/** The whole-channel job: every SKU's stock in a few queries, then publish what changed. */
+export async function publishChannelAts(deps: PublishDeps & { signal?: AbortSignal; progress?: (done: number, total: number) => Promise<void> }, args: { channelId: string }) {
+  const { db } = deps;
+  const channel = await db.channel.findUnique({ where: { id: args.channelId } });
+  if (!channel) return { skipped: "channel no longer exists" };
+  const policy = toChannelPolicy(channel);
+  const [all, overrides, pubs] = await Promise.all([
+    loadAllSkuStock(db, channel.shop),
+    listOverrides(db, channel.shop),
+    db.atsPublication.findMany({ where: { channelId: channel.id } }),
+  ]);
+  const prevOf = new Map(pubs.map((p) => [p.variantId, p]));
+  let sent = 0;
+  for (const [i, { variant, stock }] of all.entries()) {
+    deps.signal?.throwIfAborted();
+    if (await recordAndPublish(deps, channel, variant, computeAts(policy, stock, overrides), prevOf.get(variant.id) ?? null)) sent++;
+    if (deps.progress && (i + 1) % 100 === 0) await deps.progress(i + 1, all.length);
+  }
+  return { channel: channel.code, skus: all.length, sent };
 }
