@@ -56,8 +56,10 @@ const TX_OPTIONS = { maxWait: 20_000, timeout: 20_000 };
 
 function isRetryableDbError(e: unknown): boolean {
   const msg = String((e as Error)?.message ?? "");
-  // Postgres deadlock / serialization failure; SQLite busy after the timeout.
-  return /deadlock detected|could not serialize|40P01|40001|SQLITE_BUSY|database is locked/i.test(msg);
+  // Postgres deadlock / serialization failure; SQLite busy after its timeout, which Prisma reports
+  // as P1008 "Operation has timed out".  All of them leave nothing behind: the transaction rolled back.
+  const code = (e as { code?: string })?.code;
+  return code === "P1008" || /deadlock detected|could not serialize|40P01|40001|SQLITE_BUSY|database is locked|Operation has timed out/i.test(msg);
 }
 
 async function existingOutcome(db: Db, channelId: string, externalOrderId: string): Promise<ReserveOrderResult | null> {
