@@ -1,0 +1,145 @@
+import { describe, expect, it } from "vitest";
+import { filterCandidates } from "./candidates";
+import { DC_HOURS, location, order, rule, STORE_HOURS } from "./fixtures";
+import type { CandidateFilter, RoutingLocation, RoutingOrder } from "./types";
+
+const stocked = { A: 5 };
+/** The one-location verdict: "accepted: ..." or the rejection reason. */
+function verdict(loc: RoutingLocation, input: RoutingOrder = order(), filter: CandidateFilter = {}): string {
+  const { trace } = filterCandidates(input, { locations: [loc] }, rule("r", { candidateFilter: filter }));
+  const entry = trace[0];
+  return entry ? `${entry.accepted ? "accepted: " : ""}${entry.reason}` : "missing";
+}
+
+describe("filterCandidates", () => {
+  it("accepts a location with stock, and says what a shipment from it costs", () => {
+    const west = location("west", { stock: stocked, handlingCostCents: 150 });
+    const result = filterCandidates(order(), { locations: [west] }, rule("r"));
+    // Ontario CA to San Diego: 154.4 km → default band ≤300 km: 799¢ + 150¢ handling, 1 + 2 days.
+    expect(result.trace).toEqual([{ ruleId: "r", locationId: "west", accepted: true, reason: "154.4 km, 949¢, 3 days; stocks 1 of 1 lines" }]);
+    expect(result.accepted[0]).toMatchObject({ distanceKm: 154.4, costCents: 949, days: 3, stock: { A: 5 }, remainingCap: null });
+  });
+
+  describe("rule filter", () => {
+    it("location kinds", () => {
+      expect(verdict(location("st", { kind: "store", shipsFromStore: true, stock: stocked }), order(), { locationKinds: ["warehouse", "3pl"] })).toBe(
+        "kind store not allowed (rule allows warehouse, 3pl)",
+      );
+    });
+    it("include list", () => {
+      expect(verdict(location("x", { stock: stocked }), order(), { include: ["west"] })).toBe("not in the rule's include list");
+      expect(verdict(location("west", { stock: stocked }), order(), { include: ["west"] })).toMatch(/^accepted/);
+    });
+    it("exclude list", () => {
+      expect(verdict(location("x", { stock: stocked }), order(), { exclude: ["x"] })).toBe("excluded by the rule");
+    });
+    it("maximum distance", () => {
+      expect(verdict(location("x", { stock: stocked }), order(), { maxDistanceKm: 100 })).toBe("too far: 154.4 km > 100 km");
+    });
+  });
+
+  describe("location switches", () => {
+    it("a location that does not ship online orders serves B2B orders only", () => {
+      const dc = location("dc", { kind: "wholesale_dc", shipsOnline: false, stock: stocked });
+      expect(verdict(dc)).toBe("does not ship online orders");
+      expect(verdict(dc, order({ b2b: true, companyId: "acme" }))).toMatch(/^accepted/);
+    });
+    it("a store ships only with ship-from-store on", () => {
+      expect(verdict(location("st", { kind: "store", shipsFromStore: false, stock: stocked }))).toBe("ship-from-store is off");
+    });
+  });
+
+  it("zone table: same-day cannot reach beyond its last band", () => {
+    expect(verdict(location("x", { stock: stocked }), order({ speed: "same_day" }))).toBe("outside its same_day zone table (154.4 km > 40 km)");
+  });
+
+  it("no stock for any line (negative stock counts as none)", () => {
+    const input = order({ lines: [{ lineKey: "L1", sku: "A", quantity: 1, tags: [] }, { lineKey: "L2", sku: "B", quantity: 1, tags: [] }] });
+    expect(verdict(location("x", { stock: { A: -2, C: 9 } }), input)).toBe("no stock for any line (A, B)");
+    expect(verdict(location("x", { stock: { B: 1 } }), input)).toMatch(/stocks 1 of 2 lines$/);
+  });
+
+  it("ignores inherited keys: a SKU called constructor is not in stock", () => {
+    const input = order({ lines: [{ lineKey: "L1", sku: "constructor", quantity: 1, tags: [] }] });
+    expect(verdict(location("x", { stock: {} }), input)).toBe("no stock for any line (constructor)");
+  });
+
+  describe("hours and cut-offs (same-day and pickup only)", () => {
+    // A store 5 km from the customer, so same-day is within its zone.
+    const store = (fields: Partial<RoutingLocation> = {}) =>
+      location("st", { kind: "store", shipsFromStore: true, offersPickup: true, lat: 32.75, lng: -117.16, openingHours: STORE_HOURS, sameDayCutoffMinutes: 16 * 60, stock: stocked, ...fields });
+    const sameDay = order({ speed: "same_day" });
+    const pickup = order({ speed: "pickup", pickupLocationId: "st" });
+
+    it("open during hours and before the cut-off", () => {
+      expect(verdict(store(), sameDay)).toBe("accepted: 3.8 km, 1299¢, 0 days; stocks 1 of 1 lines");
+    });
+    it("closed before opening", () => {
+      expect(verdict(store({ localTime: { weekday: "tue", minutes: 9 * 60 + 59, date: "2026-11-24" } }), sameDay)).toBe(
+        "closed now (tue 09:59; tue hours 10:00-20:00)",
+      );
+    });
+    it("closing time is exclusive", () => {
+      expect(verdict(store({ localTime: { weekday: "tue", minutes: 20 * 60, date: "2026-11-24" } }), pickup)).toBe(
+        "closed now (tue 20:00; tue hours 10:00-20:00)",
+      );
+    });
+    it("a weekday without hours is closed", () => {
+      expect(verdict(store({ openingHours: DC_HOURS, localTime: { weekday: "sat", minutes: 720, date: "2026-11-28" } }), sameDay)).toBe("closed today (sat)");
+    });
+    it("a holiday exception closes an ordinary day", () => {
+      const holiday = store({ localTime: { weekday: "fri", minutes: 720, date: "2026-12-25" }, exceptions: [{ date: "2026-12-25", closed: true }] });
+      expect(verdict(holiday, sameDay)).toBe("closed today (exception 2026-12-25)");
+    });
+    it("a short-day exception replaces the weekday's hours", () => {
+      const eve = (minutes: number) =>
+        store({ localTime: { weekday: "thu", minutes, date: "2026-12-24" }, exceptions: [{ date: "2026-12-24", hours: [["10:00", "15:00"]] }], sameDayCutoffMinutes: undefined });
+      expect(verdict(eve(14 * 60 + 59), pickup)).toMatch(/^accepted/);
+      expect(verdict(eve(15 * 60 + 30), pickup)).toBe("closed now (thu 15:30; exception 2026-12-24 hours 10:00-15:00)");
+    });
+    it("an exception that neither closes nor gives hours keeps the weekday's", () => {
+      expect(verdict(store({ exceptions: [{ date: "2026-11-24", closed: false }] }), sameDay)).toMatch(/^accepted/);
+    });
+    it("past the same-day cut-off", () => {
+      expect(verdict(store({ localTime: { weekday: "tue", minutes: 16 * 60 + 5, date: "2026-11-24" } }), sameDay)).toBe(
+        "past same-day cut-off 16:00 (now tue 16:05)",
+      );
+    });
+    it("hours do not matter for standard shipping", () => {
+      expect(verdict(store({ localTime: { weekday: "tue", minutes: 23 * 60, date: "2026-11-24" } }))).toMatch(/^accepted/);
+    });
+    it("no opening hours means no hours constraint", () => {
+      expect(verdict(store({ openingHours: null, sameDayCutoffMinutes: undefined, localTime: { weekday: "sun", minutes: 180, date: "2026-11-29" } }), sameDay)).toMatch(
+        /^accepted/,
+      );
+    });
+  });
+
+  describe("daily ship-from-store cap", () => {
+    const capped = (usedToday: number) => location("st", { kind: "store", shipsFromStore: true, offersPickup: true, dailyCap: 30, usedToday, stock: stocked });
+    it("rejects a location whose cap is used up", () => {
+      expect(verdict(capped(30))).toBe("daily ship-from-store cap reached (30/30)");
+    });
+    it("keeps the remaining capacity of one that is not", () => {
+      const result = filterCandidates(order(), { locations: [capped(29)] }, rule("r"));
+      expect(result.accepted[0]?.remainingCap).toBe(1);
+    });
+    it("does not count pickups, which ship nothing", () => {
+      expect(verdict(capped(30), order({ speed: "pickup", pickupLocationId: "st" }))).toMatch(/^accepted/);
+    });
+  });
+
+  describe("pickup", () => {
+    const pickup = order({ speed: "pickup", pickupLocationId: "la" });
+    it("goes to the chosen store only, at no distance", () => {
+      const network = { locations: [location("la", { kind: "store", offersPickup: true, stock: stocked, handlingCostCents: 400 }), location("west", { stock: stocked })] };
+      expect(filterCandidates(pickup, network, rule("r")).trace).toEqual([
+        { ruleId: "r", locationId: "la", accepted: true, reason: "0 km, 400¢, 0 days; stocks 1 of 1 lines" },
+        { ruleId: "r", locationId: "west", accepted: false, reason: "pickup at another store (la)" },
+      ]);
+    });
+    it("needs a store that offers pickup", () => {
+      expect(verdict(location("la", { kind: "store", offersPickup: false, stock: stocked }), pickup)).toBe("does not offer pickup");
+    });
+  });
+});

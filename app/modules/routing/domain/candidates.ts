@@ -1,0 +1,102 @@
+/**
+ * Which locations may serve an order under a rule: the rule's filter, the location's switches,
+ * stock, hours and cut-offs for same-day and pickup, and the daily ship-from-store cap.  Every
+ * location gets an entry with the first reason that rules it out (or what it offers).
+ */
+import { closedReason } from "./hours";
+import { estimateShipment, zoneTableFor } from "./costs";
+import { haversineKm, roundKm } from "./geo";
+import type { CandidateTrace, RoutingLocation, RoutingNetwork, RoutingOrder, Rule } from "./types";
+
+/** An accepted location with what one shipment from it would cost the order. */
+export interface Candidate {
+  location: RoutingLocation;
+  distanceKm: number;
+  costCents: number;
+  days: number;
+  /** Units of each of the order's SKUs it may ship (never negative). */
+  stock: Record<string, number>;
+  /** Shipments left under today's cap; null when uncapped (or for pickup, which ships nothing). */
+  remainingCap: number | null;
+}
+
+export interface CandidateResult {
+  accepted: Candidate[];
+  trace: CandidateTrace[];
+}
+
+/** A record lookup that ignores inherited keys (a SKU called "constructor" must read 0). */
+export function own(record: Record<string, number> | undefined, key: string): number | undefined {
+  return record !== undefined && Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
+/** Locations are expected sorted by id (routeOrder does so), which keeps the trace in a stable order. */
+export function filterCandidates(order: RoutingOrder, network: RoutingNetwork, rule: Rule): CandidateResult {
+  const accepted: Candidate[] = [];
+  const trace: CandidateTrace[] = [];
+  for (const location of network.locations) {
+    const result = assess(order, network, rule, location);
+    if (typeof result === "string") {
+      trace.push({ ruleId: rule.id, locationId: location.id, accepted: false, reason: result });
+    } else {
+      accepted.push(result);
+      const lines = order.lines.filter((l) => (result.stock[l.sku] ?? 0) > 0).length;
+      trace.push({
+        ruleId: rule.id,
+        locationId: location.id,
+        accepted: true,
+        reason: `${result.distanceKm} km, ${result.costCents}¢, ${result.days} days; stocks ${lines} of ${order.lines.length} lines`,
+      });
+    }
+  }
+  return { accepted, trace };
+}
+
+/** The candidate, or the first reason the location cannot serve this order under this rule. */
+function assess(order: RoutingOrder, network: RoutingNetwork, rule: Rule, location: RoutingLocation): Candidate | string {
+  const filter = rule.candidateFilter;
+  const pickup = order.speed === "pickup";
+
+  if (pickup && location.id !== order.pickupLocationId) return `pickup at another store (${order.pickupLocationId})`;
+  if (filter.locationKinds && filter.locationKinds.length > 0 && !filter.locationKinds.includes(location.kind)) {
+    return `kind ${location.kind} not allowed (rule allows ${filter.locationKinds.join(", ")})`;
+  }
+  if (filter.include && filter.include.length > 0 && !filter.include.includes(location.id)) return "not in the rule's include list";
+  if (filter.exclude?.includes(location.id)) return "excluded by the rule";
+
+  if (pickup) {
+    if (!location.offersPickup) return "does not offer pickup";
+  } else {
+    // A wholesale DC typically ships no consumer orders yet serves B2B ones.
+    if (!order.b2b && !location.shipsOnline) return "does not ship online orders";
+    if (location.kind === "store" && !location.shipsFromStore) return "ship-from-store is off";
+  }
+
+  // The customer comes to a pickup store: distance plays no part.
+  const distanceKm = pickup ? 0 : roundKm(haversineKm(location.lat, location.lng, order.destination.lat, order.destination.lng));
+  if (filter.maxDistanceKm !== undefined && distanceKm > filter.maxDistanceKm) {
+    return `too far: ${distanceKm} km > ${filter.maxDistanceKm} km`;
+  }
+  const estimate = estimateShipment(location, zoneTableFor(network, location.id), order.speed, distanceKm);
+  if (!estimate.ok) return estimate.reason;
+
+  const stock: Record<string, number> = {};
+  for (const line of order.lines) stock[line.sku] = Math.max(0, own(location.stock, line.sku) ?? 0);
+  if (!order.lines.some((l) => (stock[l.sku] ?? 0) > 0)) {
+    return `no stock for any line (${order.lines.map((l) => l.sku).filter((s, i, all) => all.indexOf(s) === i).join(", ")})`;
+  }
+
+  if (order.speed === "same_day" || pickup) {
+    const closed = closedReason(location);
+    if (closed !== null) return closed;
+  }
+
+  // Caps count shipments a store packs; a pickup is collected, not shipped.
+  let remainingCap: number | null = null;
+  if (!pickup && location.dailyCap !== null) {
+    remainingCap = location.dailyCap - location.usedToday;
+    if (remainingCap <= 0) return `daily ship-from-store cap reached (${location.usedToday}/${location.dailyCap})`;
+  }
+
+  return { location, distanceKm, costCents: estimate.costCents, days: estimate.days, stock, remainingCap };
+}

@@ -1,0 +1,9 @@
+/** The routing domain's pure surface: the rule model, routeOrder with its trace, and the cost model. */
+export * from "./types";
+export { routeOrder } from "./route";
+export { evaluateConditions } from "./conditions";
+export { filterCandidates } from "./candidates";
+export { searchPlan, EXACT_LIMIT, BEAM_WIDTH, LOCAL_SEARCH_ROUNDS, MAX_PLANS_TRACED } from "./search";
+export { DEFAULT_ZONE_TABLE, estimateShipment } from "./costs";
+export { haversineKm } from "./geo";
+export { closedReason } from "./hours";

@@ -1,0 +1,132 @@
+/**
+ * routeOrder: the first rule (in profile order) that matches the order and finds a plan decides;
+ * a rule that matches but finds none applies its fallback.  Every step leaves a trace entry.
+ *
+ * Pure and deterministic: locations are taken in id order, and every tie is broken by location id,
+ * so the same input gives the same decision whatever order the caller listed things in.
+ */
+import { filterCandidates, type Candidate } from "./candidates";
+import { evaluateConditions } from "./conditions";
+import { searchPlan, type FoundPlan, type SearchOptions } from "./search";
+import type { RoutingDecision, RoutingNetwork, RoutingOrder, RoutingPlan, RoutingProfile, RoutingTrace, Rule, Shipment } from "./types";
+import { validateNetwork, validateOrder, validateProfile } from "./validate";
+
+export function routeOrder(
+  order: RoutingOrder,
+  network: RoutingNetwork,
+  profile: RoutingProfile,
+  options: SearchOptions = {},
+): RoutingDecision {
+  validateOrder(order);
+  validateNetwork(network);
+  validateProfile(profile);
+  const sorted: RoutingNetwork = { ...network, locations: [...network.locations].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
+
+  const trace: RoutingTrace = { rules: [], candidates: [], plansCompared: [], plansConsidered: 0, searchMode: null };
+  const decide = (rest: Omit<RoutingDecision, "orderId" | "profileId" | "profileVersion" | "trace">): RoutingDecision => ({
+    orderId: order.id,
+    profileId: profile.id,
+    profileVersion: profile.version,
+    ...rest,
+    trace,
+  });
+
+  let fellThrough: string | null = null;
+  for (const rule of profile.rules) {
+    const conditions = evaluateConditions(rule.conditions, order);
+    if (!conditions.matched) {
+      trace.rules.push({ ruleId: rule.id, matched: false, reasons: conditions.reasons });
+      continue;
+    }
+
+    const candidates = filterCandidates(order, sorted, rule);
+    const search = searchPlan(order.lines, candidates.accepted, rule.splitPolicy, rule.sort, options);
+    const reasons = [...conditions.reasons];
+    trace.rules.push({ ruleId: rule.id, matched: true, reasons, scoreKeys: search.scoreKeys });
+    trace.candidates.push(...candidates.trace);
+    trace.plansCompared.push(
+      ...search.compared.map((p, i) => ({ ruleId: rule.id, locations: p.locations, score: p.score, chosen: i === 0 && search.best !== null })),
+    );
+    trace.plansConsidered += search.considered;
+    trace.searchMode = search.mode;
+
+    if (search.best) {
+      const plan = buildPlan(order, candidates.accepted, search.best);
+      const from = plan.shipments.map((s) => s.locationId).join(" + ");
+      const summary = `${plural(plan.totals.shipments, "shipment")} from ${from}; best of ${plural(search.considered, "plan")} (${search.mode} search)`;
+      reasons.push(`routed: ${summary}`);
+      return decide({ status: "routed", ruleId: rule.id, queue: null, plan, reason: `${ruleName(rule)}: ${summary}` });
+    }
+
+    const why = noPlanReason(order, sorted, rule, candidates.trace, search.failure ?? "no plan");
+    const fallback = rule.fallback;
+    if (fallback.kind === "next_rule") {
+      reasons.push(`no plan: ${why}; fallback: next rule`);
+      fellThrough = `${ruleName(rule)} found no plan: ${why}`;
+      continue;
+    }
+    if (fallback.kind === "queue") {
+      reasons.push(`no plan: ${why}; fallback: queue ${fallback.queue}`);
+      return decide({
+        status: "queued",
+        ruleId: rule.id,
+        queue: fallback.queue,
+        plan: null,
+        reason: `${fallback.reason} (${ruleName(rule)} found no plan: ${why})`,
+      });
+    }
+    reasons.push(`no plan: ${why}; fallback: backorder`);
+    return decide({ status: "backordered", ruleId: rule.id, queue: null, plan: null, reason: `backordered: ${ruleName(rule)} found no plan: ${why}` });
+  }
+
+  const reason =
+    fellThrough === null ? "no rule matched the order" : `no rule left after the last fallback to the next rule (${fellThrough})`;
+  return decide({ status: "unroutable", ruleId: null, queue: null, plan: null, reason });
+}
+
+/** Shipments in location id order, each with its lines in order-line order. */
+function buildPlan(order: RoutingOrder, candidates: Candidate[], found: FoundPlan): RoutingPlan {
+  const shipments: Shipment[] = found.members.map((c) => {
+    const candidate = candidates[c] as Candidate;
+    const lines = found.allocations
+      .filter((a) => a.candidate === c)
+      .sort((a, b) => a.line - b.line)
+      .map((a) => {
+        const line = order.lines[a.line];
+        return { lineKey: line?.lineKey ?? "", sku: line?.sku ?? "", quantity: a.quantity };
+      });
+    return { locationId: candidate.location.id, lines, distanceKm: candidate.distanceKm, costCents: candidate.costCents, days: candidate.days };
+  });
+  return {
+    shipments,
+    totals: {
+      shipments: shipments.length,
+      costCents: shipments.reduce((sum, s) => sum + s.costCents, 0),
+      maxDays: Math.max(0, ...shipments.map((s) => s.days)),
+    },
+  };
+}
+
+/** A pickup order has one possible location: say what happened to it rather than "no candidate". */
+function noPlanReason(
+  order: RoutingOrder,
+  network: RoutingNetwork,
+  rule: Rule,
+  candidates: RoutingTrace["candidates"],
+  failure: string,
+): string {
+  if (order.speed !== "pickup") return failure;
+  const store = order.pickupLocationId ?? "";
+  if (!network.locations.some((l) => l.id === store)) return `pickup store ${store} is not in the network`;
+  const entry = candidates.find((c) => c.ruleId === rule.id && c.locationId === store);
+  if (entry && !entry.accepted) return `pickup store ${store}: ${entry.reason}`;
+  return `pickup store ${store}: ${failure}`;
+}
+
+function ruleName(rule: Rule): string {
+  return `rule "${rule.name}" (${rule.id})`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
