@@ -1,0 +1,4 @@
+/** Routing: where each order ships from, by merchant rules, with a reason for every decision. */
+export * from "./domain/index";
+/** Builders and the demo network/profile (tests, benchmarks, the simulator). */
+export * as routingFixtures from "./domain/fixtures";
