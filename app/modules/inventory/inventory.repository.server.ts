@@ -71,7 +71,8 @@ export async function listOverrides(db: Q, shop: string): Promise<PolicyOverride
 /** Levels of some variants (all of the shop's when `variantIds` is omitted), keyed by variant id. */
 async function levelsByVariant(db: Q, shop: string, variantIds?: string[]) {
   const [levels, locations] = await Promise.all([
-    db.inventoryLevel.findMany({ where: { shop, ...(variantIds ? { variantId: { in: variantIds } } : {}) } }),
+    // By variant ids alone when given (see the note on the snapshot query in reservations.service).
+    db.inventoryLevel.findMany({ where: variantIds ? { variantId: { in: variantIds } } : { shop } }).then((rows) => rows.filter((r) => r.shop === shop)),
     db.location.findMany({ where: { shop } }),
   ]);
   const locById = new Map(locations.map((l) => [l.id, l]));

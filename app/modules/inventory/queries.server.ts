@@ -21,7 +21,7 @@ export async function getSkuDetail(db: Db, shop: string, sku: string, opts: { le
     channelCode: c.code,
     active: c.active,
   }));
-  const levelRows = await db.inventoryLevel.findMany({ where: { shop, variantId: variant.id } });
+  const levelRows = (await db.inventoryLevel.findMany({ where: { variantId: variant.id } })).filter((l) => l.shop === shop);
   const locName = new Map(locations.map((l) => [l.id, l]));
   const ledger = await db.inventoryLedgerEntry.findMany({ where: { shop, variantId: variant.id }, orderBy: [{ occurredAt: "desc" }, { createdAt: "desc" }], take: opts.ledgerLimit ?? 50 });
   const reservations = await db.reservation.findMany({ where: { shop, variantId: variant.id, status: { in: ["held", "committed"] } }, orderBy: { createdAt: "desc" }, take: 50 });
@@ -65,7 +65,7 @@ export async function listInventory(db: Db, shop: string, f: InventoryListFilter
     ...(q ? { OR: [{ sku: { contains: q } }, { title: { contains: q } }, { productId: { in: products.map((p) => p.id) } }] } : {}),
   };
   const variants = await db.variant.findMany({ where, orderBy: { sku: "asc" } });
-  const levels = await db.inventoryLevel.findMany({ where: { shop, variantId: { in: variants.map((v) => v.id) }, ...(f.locationId ? { locationId: f.locationId } : {}) } });
+  const levels = (await db.inventoryLevel.findMany({ where: { variantId: { in: variants.map((v) => v.id) }, ...(f.locationId ? { locationId: f.locationId } : {}) } })).filter((l) => l.shop === shop);
   const byVariant = new Map<string, { onHand: number; available: number; committed: number; held: number; incoming: number }>();
   for (const l of levels) {
     const t = byVariant.get(l.variantId) ?? { onHand: 0, available: 0, committed: 0, held: 0, incoming: 0 };

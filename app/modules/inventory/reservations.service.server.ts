@@ -115,9 +115,13 @@ export async function reserveOrder(deps: { db: Db; now: () => Date; random?: () 
 
   for (let attempt = 1; ; attempt++) {
     // 1. Snapshot (outside the transaction): sellable per variant at each eligible, active, writable location.
-    const levels = await db.inventoryLevel.findMany({
-      where: { shop: input.shop, variantId: { in: neededVariantIds }, locationId: { in: eligible } },
-    });
+    // Keyed on (variantId, locationId) only, so SQLite uses that unique index; with `shop` in the
+    // WHERE its planner (no ANALYZE statistics) picked the (shop, locationId) index and scanned the
+    // shop's whole stock: 237 ms instead of 1 ms at 200 000 levels (bench:reservations).  The
+    // variant ids were resolved within the shop, and the shop check below keeps the wall.
+    const levels = (
+      await db.inventoryLevel.findMany({ where: { variantId: { in: neededVariantIds }, locationId: { in: eligible } } })
+    ).filter((l) => l.shop === input.shop);
     const locs = await db.location.findMany({ where: { shop: input.shop, id: { in: eligible }, active: true, readOnly: false }, select: { id: true } });
     const usable = new Set(locs.map((l) => l.id));
     const levelId = new Map<string, string>(); // `${variantId}|${locationId}` → level id
