@@ -42,13 +42,19 @@ const DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 
 // ── options ──────────────────────────────────────────────────────────────────────────────────
 
-const USAGE = "usage: tsx bench/reservations.ts [--db sqlite|postgresql|both] [--orders N | --orders N1,N8] [--pg-url URL]";
+const USAGE = "usage: tsx bench/reservations.ts [--db sqlite|postgresql|both] [--orders N | --orders N1,N8] [--analyze] [--pg-url URL]";
 
 interface Options {
   providers: Provider[];
   explicitPostgres: boolean;
   orders1: number;
   orders8: number;
+  /**
+   * Run ANALYZE on SQLite after seeding, so its planner has statistics (the app never runs it, and
+   * SQLite never does on its own).  Postgres is always analyzed: autovacuum would do it within a
+   * minute of a bulk load, and without it the plans depend on when autovacuum happened to run.
+   */
+  analyze: boolean;
   pgUrl: string;
 }
 
@@ -59,6 +65,7 @@ function parseOptions(argv: string[]): Options {
       db: { type: "string", default: "both" },
       orders: { type: "string" },
       "pg-url": { type: "string" },
+      analyze: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -80,7 +87,7 @@ function parseOptions(argv: string[]): Options {
     orders8 = parts[1] ?? parts[0]!;
   }
   const envPg = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "") ? process.env.DATABASE_URL : undefined;
-  return { providers, explicitPostgres: db === "postgresql", orders1, orders8, pgUrl: values["pg-url"] ?? envPg ?? DEFAULT_PG_URL };
+  return { providers, explicitPostgres: db === "postgresql", orders1, orders8, analyze: values.analyze ?? false, pgUrl: values["pg-url"] ?? envPg ?? DEFAULT_PG_URL };
 }
 
 // ── helpers ──────────────────────────────────────────────────────────────────────────────────
@@ -131,10 +138,15 @@ async function runCleanups() {
   }
 }
 
+// `on`, not `once`: tsx relays the signal it gets, so a second one often follows the first; it must
+// not kill the process halfway through cleaning up.
+let stopping = false;
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
-  process.once(sig, () => {
+  process.on(sig, () => {
+    if (stopping) return;
+    stopping = true;
     console.error(`\n${sig}: cleaning up`);
-    void runCleanups().finally(() => process.exit(130));
+    void runCleanups().finally(() => process.exit(sig === "SIGINT" ? 130 : 143));
   });
 }
 
@@ -438,11 +450,46 @@ async function benchAts(db: Db): Promise<AtsResultFigures> {
   return { computeMeanUs: mean(compute), computeP99Us: pct(compute, 99), fullMeanMs: mean(full), fullP50Ms: pct(full, 50), fullP99Ms: pct(full, 99) };
 }
 
+// ── the reservation snapshot query ──────────────────────────────────────────────────────────
+
+/**
+ * reserveOrder's snapshot reads the levels of the order's SKUs at the channel's eligible locations
+ * (variantId IN (…) AND locationId IN (…), as in reservations.service.server.ts).  Which index the
+ * planner picks decides whether that reads a handful of rows or every level of the shop (with
+ * `shop = ?` in the WHERE, SQLite without statistics picked (shop, locationId): ~250 ms instead of
+ * ~1 ms), so print the plan and the time for an order of 1 and of 2 SKUs.
+ */
+async function snapshotQuery(db: Db, provider: Provider): Promise<string[]> {
+  const locationIds = (await db.location.findMany({ where: { shop: SHOP }, select: { id: true } })).map((l) => l.id);
+  const variantIds = (await db.variant.findMany({ where: { shop: SHOP }, select: { id: true }, orderBy: { sku: "asc" }, take: 2 })).map((v) => v.id);
+  const lit = (xs: string[]) => xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(", ");
+  const out: string[] = [];
+  for (const n of [1, 2]) {
+    const ids = variantIds.slice(0, n);
+    const sql = `SELECT * FROM "InventoryLevel" WHERE "variantId" IN (${lit(ids)}) AND "locationId" IN (${lit(locationIds)})`;
+    const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(provider === "sqlite" ? `EXPLAIN QUERY PLAN ${sql}` : `EXPLAIN ${sql}`);
+    const plan = rows
+      .map((r) => String(provider === "sqlite" ? r.detail : r["QUERY PLAN"]))
+      .filter((line) => provider === "sqlite" || /Scan/.test(line))
+      .map((line) => line.replace(/\s*\(cost=[^)]*\)/, "").replace(/^\s*(->\s*)?/, "").trim())
+      .join("; ");
+    const times: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const t = performance.now();
+      await db.inventoryLevel.findMany({ where: { variantId: { in: ids }, locationId: { in: locationIds } } });
+      if (i > 0) times.push(performance.now() - t);
+    }
+    out.push(`${n} SKU${n > 1 ? "s" : " "}  ${f(mean(times), 2).padStart(7)} ms  plan: ${plan}`);
+  }
+  return out;
+}
+
 // ── one database ─────────────────────────────────────────────────────────────────────────────
 
 interface DbFigures {
   provider: Provider;
   seedMs: number;
+  snapshot: string[];
   runs: RunResult[];
   ats: AtsResultFigures;
 }
@@ -483,6 +530,17 @@ async function benchDatabase(provider: Provider, opts: Options): Promise<DbFigur
       `${CHANNELS} channels, ${seeded.overrides} overrides; createMany in chunks of ${CHUNK})`,
   );
 
+  if (provider === "postgresql" || opts.analyze) {
+    t = performance.now();
+    await db.$executeRawUnsafe("ANALYZE");
+    const why = provider === "postgresql" ? "as autovacuum would after a bulk load" : "--analyze";
+    console.log(`ANALYZE                        ${secs(performance.now() - t)}  (${why})`);
+  } else {
+    console.log("ANALYZE                        not run (as shipped: the app never runs it on SQLite; --analyze to run it)");
+  }
+  const snapshot = await snapshotQuery(db, provider);
+  snapshot.forEach((line, i) => console.log(`${i === 0 ? "snapshot query" : ""}`.padEnd(31) + line));
+
   const runs: RunResult[] = [];
   for (const [workers, n, seedValue] of [
     [1, opts.orders1, 101],
@@ -514,7 +572,7 @@ async function benchDatabase(provider: Provider, opts: Options): Promise<DbFigur
     `ATS with DB read               mean ${f(ats.fullMeanMs, 2)} ms  p50 ${f(ats.fullP50Ms, 2)} ms  p99 ${f(ats.fullP99Ms, 2)} ms per SKU ` +
       `(loadSkuStock + listOverrides + ${CHANNELS} × computeAts; ${ATS_FULL_REPS} SKUs)`,
   );
-  return { provider, seedMs, runs, ats };
+  return { provider, seedMs, snapshot, runs, ats };
 }
 
 // ── main ─────────────────────────────────────────────────────────────────────────────────────
@@ -527,6 +585,10 @@ async function main(): Promise<number> {
   const machine = `node ${process.version}  ${os.platform()}/${os.arch()}  ${cpus.length} CPUs  ${cpus[0]?.model ?? "unknown CPU"}  ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`;
   console.log(`reservation benchmark  ${new Date().toISOString()}`);
   console.log(machine);
+  // Other work on the machine skews every figure; the load average says how much there was.
+  const load = () => os.loadavg().map((x) => x.toFixed(2)).join(" ");
+  const loadAtStart = load();
+  console.log(`load average (1/5/15 min) at start: ${loadAtStart}`);
 
   const figures: DbFigures[] = [];
   const skipped: string[] = [];
@@ -549,8 +611,10 @@ async function main(): Promise<number> {
 
   console.log("\n=== summary ===");
   console.log(machine);
+  console.log(`load average (1/5/15 min): start ${loadAtStart}, end ${load()}`);
   for (const d of figures) {
-    console.log(`${d.provider.padEnd(11)}  seed ${secs(d.seedMs)} (${(SKUS * LOCATIONS).toLocaleString("en")} levels)`);
+    console.log(`${d.provider.padEnd(11)}  seed ${secs(d.seedMs)} (${(SKUS * LOCATIONS).toLocaleString("en")} levels)${d.provider === "postgresql" || opts.analyze ? "  ANALYZE after seed" : "  no ANALYZE"}`);
+    for (const line of d.snapshot) console.log(`${d.provider.padEnd(11)}  snapshot query ${line}`);
     for (const r of d.runs) console.log(runLine(d.provider, r));
     console.log(atsLine(d.provider, d.ats));
   }

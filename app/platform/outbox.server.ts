@@ -40,6 +40,23 @@ export async function writeOutbox(tx: DbTx | Db, msg: OutboxInput): Promise<stri
   return id;
 }
 
+/** Many messages in one statement (fan-out to every channel, say), same semantics as writeOutbox. */
+export async function writeOutboxMany(tx: DbTx | Db, msgs: OutboxInput[]): Promise<number> {
+  if (msgs.length === 0) return 0;
+  const r = await tx.outboxMessage.createMany({
+    data: msgs.map((msg) => ({
+      id: randomUUID(),
+      shop: msg.shop ?? null,
+      topic: msg.topic,
+      payload: JSON.stringify(msg.payload ?? null),
+      jobKey: msg.jobKey ?? null,
+      jobDedupeKey: msg.jobDedupeKey ?? null,
+      ...(msg.availableAt ? { availableAt: msg.availableAt } : {}),
+    })),
+  });
+  return r.count;
+}
+
 export interface OutboxRelay {
   /** Dispatch every due message; returns how many were handed to the queue. */
   runOnce(): Promise<number>;

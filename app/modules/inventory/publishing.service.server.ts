@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db, DbTx } from "#app/platform/db/client.server";
 import type { Logger } from "#app/platform/logger.server";
-import { writeOutbox } from "#app/platform/outbox.server";
+import { writeOutbox, writeOutboxMany } from "#app/platform/outbox.server";
 import { computeAts } from "./domain/ats";
 import { kitsContaining, listOverrides, loadAllSkuStock, loadSkuStock, toChannelPolicy } from "./inventory.repository.server";
 import type { AtsResult } from "./domain/types";
@@ -25,21 +25,20 @@ export async function markAtsChanged(tx: Q, shop: string, variantIds: string[], 
   const channels = await tx.channel.findMany({ where: { shop, active: true, ...(opts.channelIds ? { id: { in: opts.channelIds } } : {}) }, select: { id: true } });
   const window = Math.floor(now.getTime() / PUBLISH_WINDOW_MS);
   const due = new Date((window + 1) * PUBLISH_WINDOW_MS);
-  let n = 0;
-  for (const variantId of ids) {
-    for (const ch of channels) {
-      await writeOutbox(tx, {
+  // One statement for the whole fan-out: this runs inside every reservation's transaction.
+  return writeOutboxMany(
+    tx,
+    ids.flatMap((variantId) =>
+      channels.map((ch) => ({
         shop,
         topic: PUBLISH_ATS_JOB,
         payload: { channelId: ch.id, variantId },
         jobKey: `${shop}|${ch.id}|ats`,
         jobDedupeKey: `ats:${ch.id}:${variantId}:${window}`,
         availableAt: due,
-      });
-      n++;
-    }
-  }
-  return n;
+      })),
+    ),
+  );
 }
 
 /** Something that delivers quantities to a channel (the Amazon/Shopify/portal connectors, later). */

@@ -161,28 +161,27 @@ export async function reserveOrder(deps: { db: Db; now: () => Date; random?: () 
     const now = deps.now();
     try {
       const outcome = await db.$transaction(async (tx) => {
-        // The first statement is a write: on SQLite it takes the write lock up front.
-        const created: LineOutcome[] = [];
-        for (const p of plans) {
-          const id = randomUUID();
+        // The first statement is a write (all lines in one insert): on SQLite it takes the write
+        // lock up front; the unique key makes a concurrent duplicate delivery fail right here.
+        const created: LineOutcome[] = plans.map((p) => {
           const status: LineOutcome["status"] = refused ? "refused" : hubHolds ? "held" : "committed";
           const reason = refused ? (p.reason ?? "another line of the order could not be reserved") : null;
-          await tx.reservation.create({
-            data: {
-              id,
-              shop: input.shop,
-              channelId: channel.id,
-              externalOrderId: input.externalOrderId,
-              lineKey: p.line.lineKey,
-              variantId: p.variantId || "unknown",
-              quantity: p.line.quantity,
-              status,
-              reason,
-              expiresAt: status === "held" ? expiresAt : null,
-            },
-          });
-          created.push({ lineKey: p.line.lineKey, sku: p.line.sku, quantity: p.line.quantity, reservationId: id, status, reason, allocations: refused ? [] : p.takes });
-        }
+          return { lineKey: p.line.lineKey, sku: p.line.sku, quantity: p.line.quantity, reservationId: randomUUID(), status, reason, allocations: refused ? [] : p.takes };
+        });
+        await tx.reservation.createMany({
+          data: created.map((c, i) => ({
+            id: c.reservationId,
+            shop: input.shop,
+            channelId: channel.id,
+            externalOrderId: input.externalOrderId,
+            lineKey: c.lineKey,
+            variantId: plans[i]!.variantId || "unknown",
+            quantity: c.quantity,
+            status: c.status,
+            reason: c.reason,
+            expiresAt: c.status === "held" ? expiresAt : null,
+          })),
+        });
         if (refused) return created;
 
         const takes = created
@@ -210,8 +209,10 @@ export async function reserveOrder(deps: { db: Db; now: () => Date; random?: () 
               { shop: input.shop, variantId: t.variantId, locationId: t.locationId, quantityName: "committed", delta: t.quantity, resulting: Number(rows[0]!.committed), source: "shopify_order", reason: `expected commit for ${channel.name} order ${input.externalOrderId}`, reference: t.reservationId, actor: input.actor, occurredAt: now },
             );
           }
-          await tx.reservationAllocation.create({ data: { id: randomUUID(), shop: input.shop, reservationId: t.reservationId, variantId: t.variantId, locationId: t.locationId, quantity: t.quantity } });
         }
+        await tx.reservationAllocation.createMany({
+          data: takes.map((t) => ({ id: randomUUID(), shop: input.shop, reservationId: t.reservationId, variantId: t.variantId, locationId: t.locationId, quantity: t.quantity })),
+        });
         await writeLedger(tx, ledger);
         await markAtsChanged(tx, input.shop, [...new Set(takes.map((t) => t.variantId))], now);
         return created;
