@@ -24,36 +24,28 @@ export interface OutboxInput {
   availableAt?: Date;
 }
 
+function toRow(msg: OutboxInput) {
+  return {
+    id: randomUUID(),
+    shop: msg.shop ?? null,
+    topic: msg.topic,
+    payload: JSON.stringify(msg.payload ?? null),
+    jobKey: msg.jobKey ?? null,
+    jobDedupeKey: msg.jobDedupeKey ?? null,
+    ...(msg.availableAt ? { availableAt: msg.availableAt } : {}),
+  };
+}
+
 export async function writeOutbox(tx: DbTx | Db, msg: OutboxInput): Promise<string> {
-  const id = randomUUID();
-  await tx.outboxMessage.create({
-    data: {
-      id,
-      shop: msg.shop ?? null,
-      topic: msg.topic,
-      payload: JSON.stringify(msg.payload ?? null),
-      jobKey: msg.jobKey ?? null,
-      jobDedupeKey: msg.jobDedupeKey ?? null,
-      ...(msg.availableAt ? { availableAt: msg.availableAt } : {}),
-    },
-  });
-  return id;
+  const row = toRow(msg);
+  await tx.outboxMessage.create({ data: row });
+  return row.id;
 }
 
 /** Many messages in one statement (fan-out to every channel, say), same semantics as writeOutbox. */
 export async function writeOutboxMany(tx: DbTx | Db, msgs: OutboxInput[]): Promise<number> {
   if (msgs.length === 0) return 0;
-  const r = await tx.outboxMessage.createMany({
-    data: msgs.map((msg) => ({
-      id: randomUUID(),
-      shop: msg.shop ?? null,
-      topic: msg.topic,
-      payload: JSON.stringify(msg.payload ?? null),
-      jobKey: msg.jobKey ?? null,
-      jobDedupeKey: msg.jobDedupeKey ?? null,
-      ...(msg.availableAt ? { availableAt: msg.availableAt } : {}),
-    })),
-  });
+  const r = await tx.outboxMessage.createMany({ data: msgs.map(toRow) });
   return r.count;
 }
 

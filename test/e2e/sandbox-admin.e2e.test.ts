@@ -1,13 +1,7 @@
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "#test/support/databases";
-import { TEST_KEYS } from "#test/support/runtime";
-
-const OUT = path.join(ROOT, "test-results", "e2e");
+import { E2E_OUT, launchChromium, startDemoApp, type DemoApp } from "#test/support/app-process";
 
 /**
  * The main job as a person sees it: `oms demo` (sandbox mode, embedded SQLite, in-process job
@@ -15,52 +9,17 @@ const OUT = path.join(ROOT, "test-results", "e2e");
  * the demo shop's name must render with no CDN; Ctrl-C must stop it cleanly.
  */
 describe("sandbox admin UI in Chromium", () => {
-  let app: ChildProcessWithoutNullStreams;
-  let baseUrl: string;
+  let app: DemoApp;
   let browser: Browser;
-  let output = "";
-  let dir: string;
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(ROOT, "build/server/index.js"))) throw new Error("no production build: run ./oms test (it builds first)");
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "oms-e2e-"));
-    fs.mkdirSync(OUT, { recursive: true });
-    app = spawn(process.execPath, [path.join(ROOT, "bin/oms.js"), "demo", "--port", "0"], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        NODE_ENV: "production",
-        APP_MODE: "sandbox",
-        LOG_FORMAT: "json",
-        DATABASE_URL: `file:${path.join(dir, "e2e.sqlite")}`,
-        OMS_ENCRYPTION_KEYS: TEST_KEYS,
-      },
-    });
-    app.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    app.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    baseUrl = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`app did not start in 60 s:\n${output}`)), 60_000);
-      const check = () => {
-        const m = output.match(/Open (http:\/\/127\.0\.0\.1:\d+)\/app/);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      };
-      app.stdout.on("data", check);
-      app.once("exit", (code) => reject(new Error(`app exited with ${code}:\n${output}`)));
-    });
-    browser = await chromium.launch({
-      executablePath: process.env.OMS_CHROMIUM ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    app = await startDemoApp();
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    if (app && app.exitCode === null) app.kill("SIGKILL");
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await app?.stop();
   });
 
   it("renders the Polaris shell, the Sandbox banner and the demo shop, with no request leaving the machine", async () => {
@@ -74,7 +33,7 @@ describe("sandbox admin UI in Chromium", () => {
     page.on("console", (m) => {
       if (m.type() === "error") consoleErrors.push(m.text());
     });
-    const res = await page.goto(`${baseUrl}/app`, { waitUntil: "networkidle" });
+    const res = await page.goto(`${app.baseUrl}/app`, { waitUntil: "networkidle" });
     expect(res?.status()).toBe(200);
     await page.locator(".Polaris-Frame").waitFor();
     await page.getByRole("heading", { level: 1, name: "Demo Outfitters" }).waitFor();
@@ -84,15 +43,13 @@ describe("sandbox admin UI in Chromium", () => {
     expect(await page.getByText("Jobs failed").count()).toBe(1);
     // Polaris styles are applied (bundled CSS, not a CDN): the Frame lays out with its own font.
     expect(await page.evaluate(() => getComputedStyle(document.body).fontFamily)).toMatch(/Inter|-apple-system|BlinkMacSystemFont/);
-    await page.screenshot({ path: path.join(OUT, "sandbox-home.png"), fullPage: true });
+    await page.screenshot({ path: path.join(E2E_OUT, "sandbox-home.png"), fullPage: true });
     expect(offMachine).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });
 
   it("stops cleanly on Ctrl-C", async () => {
-    const exited = new Promise<number | null>((resolve) => app.once("exit", (code) => resolve(code)));
-    app.kill("SIGINT");
-    expect(await exited).toBe(0);
-    expect(output).toContain("stopped cleanly");
+    expect(await app.stop("SIGINT")).toBe(0);
+    expect(app.output()).toContain("stopped cleanly");
   });
 });
