@@ -6,6 +6,7 @@ import { listInboundEvents, listJobs, retryJob } from "#app/modules/operations/i
 import { listShops } from "#app/modules/shops/index";
 import { listDataExports } from "#app/modules/privacy/index";
 import { getSkuDetail, type SkuDetail } from "#app/modules/inventory/index";
+import { simulateFiles, type SimulationReport } from "#app/modules/routing/index";
 import { generateKeySpec } from "#app/platform/crypto.server";
 import { migrate } from "#app/platform/db/migrate.server";
 import { parseEnv, type Env } from "#app/platform/env.server";
@@ -38,6 +39,8 @@ Usage: oms <command> [options]
   jobs                 list jobs            [--status S] [--shop D] [--name N] [--limit N]
   jobs retry <id>      re-queue a failed job
   events               list inbound events  [--status S] [--shop D] [--limit N]
+  simulate             route a batch of orders without touching live state (docs/simulator.md)
+                       --network F --profile F --orders F.jsonl [--compare F2]
   inventory <sku>      quantities per location and ATS per channel with its explanation [--shop D]
   exports --shop D     customer data exports (customers/data_request); --json includes the content
   keygen               print a new OMS_ENCRYPTION_KEYS entry (put it first to rotate; keep old keys after it)
@@ -107,6 +110,25 @@ function printSkuDetail(d: SkuDetail) {
   }
 }
 
+function printSimulation(r: SimulationReport) {
+  const plan = (d: SimulationReport["base"]["decisions"][number]) =>
+    d.plan ? d.plan.shipments.map((s) => `${s.locationId} (${s.lines.map((l) => `${l.sku}×${l.quantity}`).join(", ")})`).join(" + ") : d.queue ? `queue ${d.queue}` : "—";
+  const rows = r.base.decisions.map((d, i) => {
+    const c = r.compare?.decisions[i];
+    return { order: d.orderId, status: d.status, rule: d.ruleId ?? "", plan: plan(d), cost: d.plan ? `$${(d.plan.totals.costCents / 100).toFixed(2)}` : "", days: d.plan?.totals.maxDays ?? "", ...(c ? { [`${r.compare!.profileId}`]: `${c.status === "routed" ? plan(c) : c.status}` } : {}) };
+  });
+  printTable(rows, ["order", "status", "rule", "plan", "cost", "days", ...(r.compare ? [r.compare.profileId] : [])]);
+  const a = r.base.aggregates;
+  const fmt = (x: typeof a) =>
+    `${x.routed}/${x.orders} routed, ${x.queued} queued, ${x.backordered} backordered, ${x.unroutable} unfillable; ${x.shipmentsPerOrder} shipments/order, split rate ${(x.splitRate * 100).toFixed(1)}%, cost $${(x.costCents / 100).toFixed(2)} (mean $${(x.meanCostCents / 100).toFixed(2)}), mean ${x.meanDays} days (max ${x.maxDays})`;
+  console.log(`\n${r.base.profileId} v${r.base.profileVersion}: ${fmt(a)}`);
+  if (r.compare && r.delta) {
+    console.log(`${r.compare.profileId} v${r.compare.profileVersion}: ${fmt(r.compare.aggregates)}`);
+    const d = r.delta;
+    console.log(`delta (${r.compare.profileId} − ${r.base.profileId}): shipments/order ${d.shipmentsPerOrder >= 0 ? "+" : ""}${d.shipmentsPerOrder}, split rate ${d.splitRate >= 0 ? "+" : ""}${(d.splitRate * 100).toFixed(1)} pt, cost ${d.costCents >= 0 ? "+" : "-"}$${(Math.abs(d.costCents) / 100).toFixed(2)}, mean days ${d.meanDays >= 0 ? "+" : ""}${d.meanDays}, unfillable ${d.unroutable + d.backordered >= 0 ? "+" : ""}${d.unroutable + d.backordered}`);
+  }
+}
+
 function output(json: boolean, data: unknown, table: () => void) {
   if (json) console.log(JSON.stringify(data, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2));
   else table();
@@ -171,12 +193,22 @@ export async function main(argv: string[]): Promise<number> {
       shop: { type: "string" },
       name: { type: "string" },
       limit: { type: "string" },
+      network: { type: "string" },
+      profile: { type: "string" },
+      orders: { type: "string" },
+      compare: { type: "string" },
     },
   });
   const [cmd, sub, arg] = positionals;
   if (values.help || !cmd || cmd === "help") {
     console.log(HELP);
     return cmd || values.help ? 0 : 2;
+  }
+  if (cmd === "simulate") {
+    if (!values.network || !values.profile || !values.orders) throw new UsageError("simulate needs --network, --profile and --orders (see docs/simulator.md)");
+    const report = simulateFiles({ network: values.network, profile: values.profile, orders: values.orders, ...(values.compare ? { compare: values.compare } : {}) });
+    output(values.json, report, () => printSimulation(report));
+    return 0;
   }
   if (cmd === "keygen") {
     const spec = generateKeySpec(`k${new Date().toISOString().slice(0, 10).replace(/-/g, "")}`);

@@ -2,3 +2,4 @@
 export * from "./domain/index";
 /** Builders and the demo network/profile (tests, benchmarks, the simulator). */
 export * as routingFixtures from "./domain/fixtures";
+export { simulateFiles, readOrdersJsonl, type SimulationReport } from "./simulator.server";
