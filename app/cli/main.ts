@@ -6,7 +6,7 @@ import { listInboundEvents, listJobs, retryJob } from "#app/modules/operations/i
 import { listShops } from "#app/modules/shops/index";
 import { listDataExports } from "#app/modules/privacy/index";
 import { getSkuDetail, type SkuDetail } from "#app/modules/inventory/index";
-import { simulateFiles, type SimulationReport } from "#app/modules/routing/index";
+import { activateVersion, listVersions, rollback, saveDraft, simulateFiles, type Rule, type SimulationReport } from "#app/modules/routing/index";
 import { generateKeySpec } from "#app/platform/crypto.server";
 import { migrate } from "#app/platform/db/migrate.server";
 import { parseEnv, type Env } from "#app/platform/env.server";
@@ -39,6 +39,9 @@ Usage: oms <command> [options]
   jobs                 list jobs            [--status S] [--shop D] [--name N] [--limit N]
   jobs retry <id>      re-queue a failed job
   events               list inbound events  [--status S] [--shop D] [--limit N]
+  routing profiles     routing profile versions (draft / active / retired)      [--shop D]
+  routing save --file F   save rules (JSON: a profile or its rules array) as the next draft version
+  routing activate <v>    make version v active;  routing rollback: back to the previous active one
   simulate             route a batch of orders without touching live state (docs/simulator.md)
                        --network F --profile F --orders F.jsonl [--compare F2]
   inventory <sku>      quantities per location and ATS per channel with its explanation [--shop D]
@@ -197,6 +200,8 @@ export async function main(argv: string[]): Promise<number> {
       profile: { type: "string" },
       orders: { type: "string" },
       compare: { type: "string" },
+      file: { type: "string" },
+      note: { type: "string" },
     },
   });
   const [cmd, sub, arg] = positionals;
@@ -275,6 +280,37 @@ export async function main(argv: string[]): Promise<number> {
         if (!shop) throw new UsageError("--shop is required outside the sandbox");
         const detail = await getSkuDetail(rt.db, shop, sub, { ledgerLimit: 10 });
         output(values.json, detail, () => printSkuDetail(detail));
+        return 0;
+      });
+    case "routing":
+      return withRuntime(env, async (rt) => {
+        const shop = values.shop ?? (env.APP_MODE === "sandbox" ? env.SANDBOX_SHOP : undefined);
+        if (!shop) throw new UsageError("--shop is required outside the sandbox");
+        const deps = { db: rt.db, now: rt.now };
+        if (sub === "save") {
+          if (!values.file) throw new UsageError("routing save needs --file <rules.json>");
+          const parsed = JSON.parse(fs.readFileSync(values.file, "utf8")) as { rules?: Rule[] } | Rule[];
+          const v = await saveDraft(rt.db, shop, { rules: Array.isArray(parsed) ? parsed : (parsed.rules ?? []), note: values.note, actor: `cli:${process.env.USER ?? "operator"}` });
+          output(values.json, v, () => console.log(`saved draft v${v.version} (${v.profile.rules.length} rules); activate with: oms routing activate ${v.version}`));
+          return 0;
+        }
+        if (sub === "activate") {
+          const n = Number(arg);
+          if (!Number.isInteger(n) || n < 1) throw new UsageError("routing activate needs a version number");
+          const v = await activateVersion(deps, shop, n);
+          output(values.json, v, () => console.log(`v${v.version} is now active`));
+          return 0;
+        }
+        if (sub === "rollback") {
+          const v = await rollback(deps, shop);
+          output(values.json, v, () => console.log(`rolled back: v${v.version} is active again`));
+          return 0;
+        }
+        if (sub && sub !== "profiles") throw new UsageError(`routing ${sub}: unknown subcommand (profiles | save | activate | rollback)`);
+        const versions = await listVersions(rt.db, shop);
+        output(values.json, versions, () =>
+          printTable(versions.map((v) => ({ version: v.version, status: v.status, rules: v.profile.rules.map((r) => r.id).join(", "), createdBy: v.createdBy, createdAt: v.createdAt, activatedAt: v.activatedAt, note: v.note })), ["version", "status", "rules", "createdBy", "createdAt", "activatedAt", "note"]),
+        );
         return 0;
       });
     case "exports":

@@ -3,12 +3,13 @@ import { PLATFORM_TENANT_MODELS, purgePlatformData } from "#app/platform/tenancy
 import { PRIVACY_TENANT_MODELS, purgePrivacyData } from "#app/modules/privacy/index";
 import { SHOPS_TENANT_MODELS, deleteShopRow, markShopUninstalled } from "#app/modules/shops/index";
 import { INVENTORY_TENANT_MODELS, purgeInventoryData } from "#app/modules/inventory/index";
+import { ROUTING_TENANT_MODELS, purgeRoutingData } from "#app/modules/routing/index";
 
 /**
  * Every model holding tenant data, by owning area.  test/integration/purge-shop checks that this
  * covers every model with a `shop` column, so a new table cannot be forgotten by the purge.
  */
-export const PURGED_MODELS: readonly string[] = [...PLATFORM_TENANT_MODELS, ...PRIVACY_TENANT_MODELS, ...INVENTORY_TENANT_MODELS, ...SHOPS_TENANT_MODELS];
+export const PURGED_MODELS: readonly string[] = [...PLATFORM_TENANT_MODELS, ...PRIVACY_TENANT_MODELS, ...INVENTORY_TENANT_MODELS, ...ROUTING_TENANT_MODELS, ...SHOPS_TENANT_MODELS];
 
 export interface PurgeOptions {
   /** app/uninstalled keeps the Shop row (marked uninstalled) so a reinstall is recognised. */
@@ -22,8 +23,9 @@ export async function purgeShop(db: Db, shop: string, opts: PurgeOptions) {
     const platform = await purgePlatformData(tx, shop);
     const exports = await purgePrivacyData(tx, shop);
     const inventoryRows = await purgeInventoryData(tx, shop);
+    const routingProfiles = (await purgeRoutingData(tx, shop)).count;
     if (opts.keepShopRow) await markShopUninstalled(tx, shop, opts.now);
     else await deleteShopRow(tx, shop);
-    return { ...platform, dataExports: exports.count, inventoryRows, shopRow: opts.keepShopRow ? "kept (uninstalled)" : "deleted" };
+    return { ...platform, dataExports: exports.count, inventoryRows, routingProfiles, shopRow: opts.keepShopRow ? "kept (uninstalled)" : "deleted" };
   });
 }

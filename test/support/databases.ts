@@ -98,6 +98,7 @@ export function describeEachDatabase(name: string, body: (db: () => TestDatabase
 /** Remove every row (between tests in one file), children first. */
 export async function truncateAll(h: DbHandle) {
   const db = h.db;
+  await db.routingProfileVersion.deleteMany();
   for (const m of ["reservationAllocation", "reservation", "atsPublication", "channelPolicyOverride", "channelListing", "channel", "inventoryLedgerEntry", "inventoryLevel", "kitComponent", "variant", "product", "location"] as const) {
     await (db[m] as { deleteMany: () => Promise<unknown> }).deleteMany();
   }

@@ -3,3 +3,14 @@ export * from "./domain/index";
 /** Builders and the demo network/profile (tests, benchmarks, the simulator). */
 export * as routingFixtures from "./domain/fixtures";
 export { simulateFiles, readOrdersJsonl, type SimulationReport } from "./simulator.server";
+export {
+  saveDraft,
+  activateVersion,
+  rollback,
+  getActive,
+  listVersions,
+  purgeRoutingData,
+  DEFAULT_PROFILE,
+  ROUTING_TENANT_MODELS,
+  type ProfileVersionView,
+} from "./profiles.service.server";

@@ -8,3 +8,4 @@ export { DEFAULT_ZONE_TABLE, estimateShipment } from "./costs";
 export { haversineKm } from "./geo";
 export { closedReason } from "./hours";
 export { simulate, aggregate, compareAggregates, type SimulationAggregates, type SimulationResult } from "./simulate";
+export { validateOrder, validateNetwork, validateProfile } from "./validate";
