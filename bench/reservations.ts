@@ -10,7 +10,7 @@
  *      and the full path with the database read (loadSkuStock + listOverrides + 10 × computeAts).
  * What it measures and how to read it: bench/README.md
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -28,9 +28,9 @@ import {
 } from "#app/modules/inventory/index";
 import { createDb, type Db, type Provider } from "#app/platform/db/client.server";
 import { migrate } from "#app/platform/db/migrate.server";
+import { runReserveWorkers } from "#test/support/workers/run-reserve-workers";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const WORKER = path.join(ROOT, "test/support/workers/reserve-worker.ts");
 const SHOP = "bench.myshopify.com";
 const SKUS = 10_000;
 const LOCATIONS = 20;
@@ -283,14 +283,6 @@ interface Order {
   lines: { lineKey: string; sku: string; quantity: number }[];
 }
 
-interface WorkerResult {
-  id: string;
-  status: "reserved" | "refused" | "error";
-  attempts?: number;
-  ms?: number;
-  error?: string;
-}
-
 function makeOrders(channelIds: string[], n: number, prefix: string, seedValue: number): Order[] {
   const rnd = prng(seedValue);
   return Array.from({ length: n }, (_, i) => {
@@ -316,58 +308,7 @@ interface RunResult {
 
 /** Spawn `workers` reserve-worker processes, wait until all are ready, then GO; time until the last result. */
 async function race(url: string, orders: Order[], workers: number): Promise<RunResult> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oms-bench-go-"));
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const go = path.join(dir, "go");
-  const buckets: Order[][] = Array.from({ length: workers }, () => []);
-  orders.forEach((o, i) => buckets[i % workers]!.push(o));
-
-  const spawnedAt = performance.now();
-  let goAt = 0;
-  let lastAt = 0;
-  let ready = 0;
-  const results: WorkerResult[] = [];
-  const runs = buckets.map(
-    (bucket) =>
-      new Promise<void>((resolve, reject) => {
-        const child = spawn(process.execPath, ["--import", "tsx", WORKER], {
-          cwd: ROOT,
-          env: { ...process.env, DATABASE_URL: url, GO_FILE: go },
-          stdio: ["pipe", "pipe", "pipe"],
-        });
-        children.add(child);
-        let out = "";
-        let err = "";
-        child.stdout.on("data", (d: Buffer) => {
-          out += d.toString();
-          let nl;
-          while ((nl = out.indexOf("\n")) >= 0) {
-            const line = out.slice(0, nl);
-            out = out.slice(nl + 1);
-            if (!line.trim()) continue;
-            const msg = JSON.parse(line) as WorkerResult & { ready?: boolean };
-            if (msg.ready) {
-              if (++ready === workers) {
-                goAt = performance.now();
-                fs.writeFileSync(go, "go");
-              }
-            } else {
-              lastAt = performance.now();
-              results.push(msg);
-            }
-          }
-        });
-        child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-        child.on("error", reject);
-        child.on("exit", (code, signal) => {
-          children.delete(child);
-          if (code === 0) resolve();
-          else reject(new Error(`worker exited ${code ?? signal}: ${err.trim().slice(-2_000)}`));
-        });
-        child.stdin.end(bucket.map((o) => JSON.stringify(o)).join("\n") + "\n");
-      }),
-  );
-  await Promise.all(runs);
+  const { results, spawnedAt, goAt, lastAt } = await runReserveWorkers(url, orders, workers, children);
 
   const errors = results.filter((r) => r.status === "error");
   const missing = orders.length - results.length;

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { DomainError, isDomainError, isPermanent, type DomainErrorKind } from "#app/platform/errors";
-import { domainErrorFromZod, errorResponse, handle, HTTP_STATUS } from "#app/platform/http.server";
+import { domainErrorFromZod, errorResponse, HTTP_STATUS } from "#app/platform/http.server";
 import type { Logger } from "#app/platform/logger.server";
 
 function fakeLogger() {
@@ -130,46 +130,6 @@ describe("errorResponse", () => {
     const res = errorResponse(new Error("x"));
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({ error: { kind: "INTERNAL", message: "Internal error" } });
-  });
-});
-
-describe("handle", () => {
-  it("returns the body's value", async () => {
-    await expect(handle(async () => ({ ok: 1 }))).resolves.toEqual({ ok: 1 });
-  });
-
-  it("throws the mapped Response when the body throws a DomainError", async () => {
-    let caught: unknown;
-    try {
-      await handle(async () => {
-        throw DomainError.notFound("order 1001");
-      });
-    } catch (e) {
-      caught = e;
-    }
-    expect(caught).toBeInstanceOf(Response);
-    expect((caught as Response).status).toBe(404);
-    expect(await (caught as Response).json()).toEqual({ error: { kind: "NOT_FOUND", message: "order 1001 not found", details: {} } });
-  });
-
-  it("rethrows a thrown Response as the same object", async () => {
-    const redirect = new Response(null, { status: 302 });
-    await expect(
-      handle(async () => {
-        throw redirect;
-      }),
-    ).rejects.toBe(redirect);
-  });
-
-  it("logs an unknown error through the given logger", async () => {
-    const logger = fakeLogger();
-    const boom = new Error("boom");
-    await expect(
-      handle(async () => {
-        throw boom;
-      }, logger),
-    ).rejects.toBeInstanceOf(Response);
-    expect(logger.error).toHaveBeenCalledWith("unhandled error", { err: boom });
   });
 });
 

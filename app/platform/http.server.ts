@@ -35,12 +35,3 @@ export function errorResponse(error: unknown, logger?: Logger): Response {
   logger?.error("unhandled error", { err: error });
   return json({ error: { kind: "INTERNAL", message: "Internal error" } }, { status: 500 });
 }
-
-/** Wrap a loader/action body: run it, map errors. */
-export async function handle<T>(fn: () => Promise<T>, logger?: Logger): Promise<T | Response> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw errorResponse(error, logger);
-  }
-}

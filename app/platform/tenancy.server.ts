@@ -11,8 +11,3 @@ export async function purgePlatformData(tx: Db | DbTx, shop: string) {
   const events = await tx.inboundEvent.deleteMany({ where: { shop } });
   return { sessions: sessions.count, jobs: jobs.count, outbox: outbox.count, inboundEvents: events.count };
 }
-
-/** Delete only the shop's sessions (app/uninstalled keeps nothing that could call Shopify). */
-export function deleteShopSessions(tx: Db | DbTx, shop: string) {
-  return tx.session.deleteMany({ where: { shop } });
-}

@@ -1,23 +1,12 @@
-import { spawn } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { beforeAll, expect, it } from "vitest";
-import { describeEachDatabase, ROOT } from "#test/support/databases";
+import { describeEachDatabase } from "#test/support/databases";
+import { runReserveWorkers, type WorkerResult } from "#test/support/workers/run-reserve-workers";
 import { makeChannel, makeLocation, makeSku, setStock, total } from "#test/support/inventory";
 
 const SHOP = "race.myshopify.com";
 const WORKERS = 16;
 const ORDERS = 5_000;
 
-interface WorkerResult {
-  id: string;
-  channelId: string;
-  status: "reserved" | "refused" | "error";
-  duplicate?: boolean;
-  reasons?: string[];
-  error?: string;
-}
 
 /** A deterministic order stream: three channels, 1–3 units a line, some two-line orders. */
 function makeOrders(channels: string[], n: number) {
@@ -31,46 +20,6 @@ function makeOrders(channels: string[], n: number) {
     if (i % 7 === 0) lines.push({ lineKey: "2", sku: "RACE-TEE", quantity: qty() });
     return { shop: SHOP, channelId, externalOrderId: `ORD-${i}`, lines };
   });
-}
-
-/** Run WORKERS separate processes (own connection each) over the orders, all starting together. */
-async function race(url: string, orders: ReturnType<typeof makeOrders>): Promise<WorkerResult[]> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oms-race-"));
-  const go = path.join(dir, "go");
-  const buckets: (typeof orders)[] = Array.from({ length: WORKERS }, () => []);
-  orders.forEach((o, i) => buckets[i % WORKERS]!.push(o));
-  let ready = 0;
-  const results: WorkerResult[] = [];
-  const runs = buckets.map(
-    (bucket) =>
-      new Promise<void>((resolve, reject) => {
-        const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "test/support/workers/reserve-worker.ts")], {
-          cwd: ROOT,
-          env: { ...process.env, DATABASE_URL: url, GO_FILE: go },
-          stdio: ["pipe", "pipe", "pipe"],
-        });
-        let out = "";
-        let err = "";
-        child.stdout.on("data", (d: Buffer) => {
-          out += d.toString();
-          let nl;
-          while ((nl = out.indexOf("\n")) >= 0) {
-            const line = out.slice(0, nl);
-            out = out.slice(nl + 1);
-            const msg = JSON.parse(line) as WorkerResult & { ready?: boolean };
-            if (msg.ready) {
-              if (++ready === WORKERS) fs.writeFileSync(go, "go");
-            } else results.push(msg);
-          }
-        });
-        child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-        child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`worker exited ${code}: ${err}`))));
-        child.stdin.end(bucket.map((o) => JSON.stringify(o)).join("\n") + "\n");
-      }),
-  );
-  await Promise.all(runs);
-  fs.rmSync(dir, { recursive: true, force: true });
-  return results;
 }
 
 describeEachDatabase("reservation race: 16 processes, 5 000 orders, 1 000 units", (tdb) => {
@@ -98,7 +47,7 @@ describeEachDatabase("reservation race: 16 processes, 5 000 orders, 1 000 units"
     const orders = makeOrders(channels, ORDERS);
     // Every 25th order is delivered twice, by two different workers, at the same time.
     const dupes = orders.filter((_, i) => i % 25 === 0);
-    const results = await race(tdb().url, [...orders, ...dupes]);
+    const { results } = await runReserveWorkers(tdb().url, [...orders, ...dupes], WORKERS);
 
     expect(results.filter((r) => r.status === "error")).toEqual([]);
     expect(results).toHaveLength(ORDERS + dupes.length);

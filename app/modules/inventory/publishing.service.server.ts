@@ -19,10 +19,10 @@ export const PUBLISH_WINDOW_MS = 2_000;
  * so a burst of changes to a SKU becomes one publish per channel per window; the row becomes due
  * when its window closes, and the job then reads the latest stock.
  */
-export async function markAtsChanged(tx: Q, shop: string, variantIds: string[], now: Date, opts: { channelIds?: string[] } = {}) {
+export async function markAtsChanged(tx: Q, shop: string, variantIds: string[], now: Date) {
   const ids = [...new Set([...variantIds, ...(await kitsContaining(tx, shop, variantIds))])];
   if (ids.length === 0) return 0;
-  const channels = await tx.channel.findMany({ where: { shop, active: true, ...(opts.channelIds ? { id: { in: opts.channelIds } } : {}) }, select: { id: true } });
+  const channels = await tx.channel.findMany({ where: { shop, active: true }, select: { id: true } });
   const window = Math.floor(now.getTime() / PUBLISH_WINDOW_MS);
   const due = new Date((window + 1) * PUBLISH_WINDOW_MS);
   // One statement for the whole fan-out: this runs inside every reservation's transaction.
