@@ -11,6 +11,8 @@ import { generateKeySpec } from "#app/platform/crypto.server";
 import { migrate } from "#app/platform/db/migrate.server";
 import { parseEnv, type Env } from "#app/platform/env.server";
 import type { AppRuntime } from "#app/platform/runtime.server";
+import { findOrder, getOrderDetail, listOrders, routeExistingOrder, whatIf } from "#app/modules/orders/index";
+import { printOrderRouting, printWhatIf } from "./print-routing";
 import { seedDemoShop } from "./seed.server";
 import { startServer } from "./serve.server";
 
@@ -44,6 +46,11 @@ Usage: oms <command> [options]
   routing activate <v>    make version v active;  routing rollback: back to the previous active one
   simulate             route a batch of orders without touching live state (docs/simulator.md)
                        --network F --profile F --orders F.jsonl [--compare F2]
+                       --shop D --days N [--version V] [--compare-version V2 | --compare F2]
+                                replay the shop's own orders of the last N days (default: active profile)
+  orders               orders across channels  [--status S] [--channel C] [--limit N] [--shop D]
+  route <order>        an order's routing decision with its trace (id, name or external id)
+                       [--reroute] route it again now under the active profile
   inventory <sku>      quantities per location and ATS per channel with its explanation [--shop D]
   exports --shop D     customer data exports (customers/data_request); --json includes the content
   keygen               print a new OMS_ENCRYPTION_KEYS entry (put it first to rotate; keep old keys after it)
@@ -132,6 +139,17 @@ function printSimulation(r: SimulationReport) {
   }
 }
 
+/** A profile file for --profile / --compare: a profile object or a bare rules array. */
+function readProfileFile(file: string) {
+  let parsed: { id?: string; version?: number; rules?: Rule[] } | Rule[];
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, "utf8")) as typeof parsed;
+  } catch (e) {
+    throw new UsageError(`cannot read profile ${file}: ${(e as Error).message}`);
+  }
+  return Array.isArray(parsed) ? { id: path.basename(file), version: 0, rules: parsed } : { id: parsed.id ?? path.basename(file), version: parsed.version ?? 0, rules: parsed.rules ?? [] };
+}
+
 function output(json: boolean, data: unknown, table: () => void) {
   if (json) console.log(JSON.stringify(data, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2));
   else table();
@@ -153,7 +171,13 @@ async function serve(env: Env, opts: { demo: boolean }) {
     const m = await migrate(env.DATABASE_URL, ROOT);
     log.info("database ready", { provider: m.provider, applied: m.applied.length, alreadyApplied: m.alreadyApplied });
     const shop = await seedDemoShop(runtime);
-    log.info("demo shop seeded", { shop: shop.domain, name: shop.name, ...(shop.catalog.loaded ? { skus: shop.catalog.skus, levels: shop.catalog.levels, channels: shop.catalog.channels } : { catalog: "already present" }) });
+    log.info("demo shop seeded", {
+      shop: shop.domain,
+      name: shop.name,
+      ...(shop.catalog.loaded ? { skus: shop.catalog.skus, levels: shop.catalog.levels, channels: shop.catalog.channels } : { catalog: "already present" }),
+      routing: shop.routing.profile,
+      orders: shop.orders,
+    });
   }
   const server = await startServer(runtime, { root: ROOT, host: env.HOST, port: env.PORT });
   const banner = env.APP_MODE === "sandbox" ? `Sandbox admin UI: ${server.url}/app` : `App listening on ${server.url}`;
@@ -202,6 +226,11 @@ export async function main(argv: string[]): Promise<number> {
       compare: { type: "string" },
       file: { type: "string" },
       note: { type: "string" },
+      days: { type: "string" },
+      version: { type: "string" },
+      "compare-version": { type: "string" },
+      channel: { type: "string" },
+      reroute: { type: "boolean", default: false },
     },
   });
   const [cmd, sub, arg] = positionals;
@@ -209,7 +238,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return cmd || values.help ? 0 : 2;
   }
-  if (cmd === "simulate") {
+  if (cmd === "simulate" && !values.shop) {
     if (!values.network || !values.profile || !values.orders) throw new UsageError("simulate needs --network, --profile and --orders (see docs/simulator.md)");
     const report = simulateFiles({ network: values.network, profile: values.profile, orders: values.orders, ...(values.compare ? { compare: values.compare } : {}) });
     output(values.json, report, () => printSimulation(report));
@@ -311,6 +340,47 @@ export async function main(argv: string[]): Promise<number> {
         output(values.json, versions, () =>
           printTable(versions.map((v) => ({ version: v.version, status: v.status, rules: v.profile.rules.map((r) => r.id).join(", "), createdBy: v.createdBy, createdAt: v.createdAt, activatedAt: v.activatedAt, note: v.note })), ["version", "status", "rules", "createdBy", "createdAt", "activatedAt", "note"]),
         );
+        return 0;
+      });
+    case "simulate":
+      return withRuntime(env, async (rt) => {
+        const shop = values.shop!;
+        const days = Number(values.days ?? "30");
+        if (!Number.isInteger(days) || days < 1) throw new UsageError("--days must be a positive whole number");
+        const versions = await listVersions(rt.db, shop);
+        const pick = (v: string | undefined, what: string) => {
+          const found = v ? versions.find((x) => x.version === Number(v)) : versions.find((x) => x.status === "active");
+          if (!found) throw new UsageError(v ? `${what}: ${shop} has no routing profile version ${v}` : `${shop} has no active routing profile; pass --version`);
+          return found.profile;
+        };
+        const profile = values.profile ? readProfileFile(values.profile) : pick(values.version, "--version");
+        const compare = values["compare-version"] ? pick(values["compare-version"], "--compare-version") : values.compare ? readProfileFile(values.compare) : null;
+        const report = await whatIf(rt, shop, { days, profile, compare });
+        output(values.json, report, () => printWhatIf(report));
+        return 0;
+      });
+    case "orders":
+      return withRuntime(env, async (rt) => {
+        const shop = values.shop ?? (env.APP_MODE === "sandbox" ? env.SANDBOX_SHOP : undefined);
+        if (!shop) throw new UsageError("--shop is required outside the sandbox");
+        const page = await listOrders(rt.db, shop, { status: values.status, channel: values.channel, limit });
+        output(values.json, page, () =>
+          printTable(
+            page.items.map((o) => ({ placed: o.placedAt, order: o.name, channel: o.channel.code, status: o.status, speed: o.speed, to: o.destination, units: o.units, from: o.locations.join(" + "), rule: o.rule })),
+            ["placed", "order", "channel", "status", "speed", "to", "units", "from", "rule"],
+          ),
+        );
+        return 0;
+      });
+    case "route":
+      return withRuntime(env, async (rt) => {
+        const shop = values.shop ?? (env.APP_MODE === "sandbox" ? env.SANDBOX_SHOP : undefined);
+        if (!shop) throw new UsageError("--shop is required outside the sandbox");
+        if (!sub) throw new UsageError("route needs an order: oms route <order id | name | external id>");
+        const order = await findOrder(rt.db, shop, sub);
+        if (values.reroute) await routeExistingOrder(rt, shop, order.id, { trigger: "manual", actor: `cli:${process.env.USER ?? "operator"}` });
+        const detail = await getOrderDetail(rt.db, shop, order.id);
+        output(values.json, detail, () => printOrderRouting(detail, detail.decisions));
         return 0;
       });
     case "exports":

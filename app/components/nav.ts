@@ -3,6 +3,8 @@ import type { NavItem } from "./SandboxShell";
 /** The app's navigation, shared by App Bridge's NavMenu (embedded) and the sandbox shell. */
 export const NAV: NavItem[] = [
   { url: "/app", label: "Home" },
+  { url: "/app/orders", label: "Orders" },
   { url: "/app/inventory", label: "Inventory" },
   { url: "/app/channels", label: "Channels" },
+  { url: "/app/routing", label: "Routing" },
 ];

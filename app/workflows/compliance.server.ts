@@ -4,6 +4,7 @@ import { DomainError } from "#app/platform/errors";
 import { collectFromShopPayloads, rewriteShopPayloads, type InboundEventHandler, type InboundEventRow } from "#app/platform/inbound-events.server";
 import type { Logger } from "#app/platform/logger.server";
 import { domainErrorFromZod } from "#app/platform/http.server";
+import { customerOrderData, redactCustomerOrders } from "#app/modules/orders/index";
 import { createDataExport, deleteExportsForCustomer, extractCustomerData, mentionsCustomer, redactCustomer, type CustomerRef } from "#app/modules/privacy/index";
 import { updateShopScopes } from "#app/modules/shops/index";
 import { purgeShop } from "./purge-shop.server";
@@ -59,7 +60,8 @@ export function complianceHandlers(deps: { db: Db; logger: Logger; now: () => Da
       const ref = toRef(body.customer);
       const payloads = await rewriteShopPayloads(db, event.shop, (doc) => redactCustomer(doc, ref));
       const exports = await deleteExportsForCustomer(db, event.shop, ref);
-      log.info("customers/redact done", { shop: event.shop, payloadsRedacted: payloads, exportsDeleted: exports });
+      const orders = await redactCustomerOrders(db, event.shop, ref.id);
+      log.info("customers/redact done", { shop: event.shop, payloadsRedacted: payloads, exportsDeleted: exports, ordersRedacted: orders });
     },
     "shopify.webhook:CUSTOMERS_DATA_REQUEST": async (event) => {
       const body = parse(dataRequest, event);
@@ -72,7 +74,7 @@ export function complianceHandlers(deps: { db: Db; logger: Logger; now: () => Da
         shop: event.shop,
         customer: ref,
         requestId: body.data_request ? String(body.data_request.id) : null,
-        content: { customer: ref, ordersRequested: body.orders_requested ?? [], records: found },
+        content: { customer: ref, ordersRequested: body.orders_requested ?? [], records: found, hubOrders: await customerOrderData(db, event.shop, ref.id) },
         now: deps.now(),
       });
       log.info("customers/data_request export ready", { shop: event.shop, exportId: exp.id, records: found.length });

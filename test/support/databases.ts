@@ -99,6 +99,10 @@ export function describeEachDatabase(name: string, body: (db: () => TestDatabase
 export async function truncateAll(h: DbHandle) {
   const db = h.db;
   await db.routingProfileVersion.deleteMany();
+  await db.routingDecision.deleteMany();
+  await db.locationDayCount.deleteMany();
+  await db.orderLine.deleteMany();
+  await db.order.deleteMany();
   for (const m of ["reservationAllocation", "reservation", "atsPublication", "channelPolicyOverride", "channelListing", "channel", "inventoryLedgerEntry", "inventoryLevel", "kitComponent", "variant", "product", "location"] as const) {
     await (db[m] as { deleteMany: () => Promise<unknown> }).deleteMany();
   }

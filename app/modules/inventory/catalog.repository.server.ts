@@ -25,6 +25,10 @@ export interface CatalogLoad {
     dailyShipFromStoreCap?: number | null;
     handlingCostCents?: number;
     handlingDays?: number;
+    routingPriority?: number;
+    sameDayCutoffMinutes?: number | null;
+    /** Routing zone table (cost and transit days by distance band); absent: the shop default. */
+    shippingZones?: unknown;
   }[];
   products: { title: string; vendor?: string; tags: string[]; variants: { sku: string; title: string; tags?: string[]; kit?: { sku: string; quantity: number }[] }[] }[];
   /** Stock by SKU and location key (absolute Shopify quantities). */
@@ -60,8 +64,9 @@ export async function loadCatalog(db: Db, shop: string, data: CatalogLoad, opts:
   if ((await db.location.count({ where: { shop } })) > 0) return { loaded: false as const, reason: "shop already has locations" };
   const locId = new Map(data.locations.map((l) => [l.key, randomUUID()]));
   await db.location.createMany({
-    data: data.locations.map(({ key, openingHours, hoursExceptions, ...l }) => ({
+    data: data.locations.map(({ key, openingHours, hoursExceptions, shippingZones, ...l }) => ({
       ...l,
+      shippingZones: shippingZones === undefined ? null : JSON.stringify(shippingZones),
       id: locId.get(key)!,
       shop,
       openingHours: JSON.stringify(openingHours ?? {}),

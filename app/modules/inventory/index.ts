@@ -13,7 +13,20 @@ export {
   splitTags,
   INVENTORY_TENANT_MODELS,
 } from "./inventory.repository.server";
-export { reserveOrder, releaseOrder, commitOrder, consumeOrder, expireHolds, type ReserveOrderInput, type ReserveOrderResult, type LineOutcome } from "./reservations.service.server";
+export {
+  reserveOrder,
+  releaseOrder,
+  commitOrder,
+  consumeOrder,
+  expireHolds,
+  reallocateOrderTx,
+  orderAllocations,
+  AllocationConflict,
+  type ReserveOrderInput,
+  type ReserveOrderResult,
+  type LineOutcome,
+  type Reallocation,
+} from "./reservations.service.server";
 export { applyLevelUpdate, QUANTITY_NAMES, type LevelUpdate, type QuantityName } from "./levels.service.server";
 export {
   markAtsChanged,

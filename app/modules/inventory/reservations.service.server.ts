@@ -336,3 +336,111 @@ export async function expireHolds(deps: { db: Db; now: () => Date }, args: { sho
   }
   return { expired };
 }
+
+/** Raised inside a transaction when stock moved since the caller's snapshot; the caller re-plans. */
+export class AllocationConflict extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AllocationConflict";
+  }
+}
+
+export interface Reallocation {
+  /** The order's reservation line → where its units should sit now (components for a kit). */
+  lines: { lineKey: string; allocations: { locationId: string; variantId: string; quantity: number }[] }[];
+  reason: string;
+  actor: string;
+}
+
+/**
+ * Move an order's reserved units to the locations routing chose, inside the caller's transaction
+ * (so the daily-cap slots and the decision commit with it, or nothing does).
+ *
+ * Only the net change per (SKU, location) is written, in a fixed order, and every increase is
+ * guarded like a new hold (`available - held >= n`): if another order took the stock since the
+ * routing snapshot, AllocationConflict is thrown and the whole transaction rolls back.
+ * Held lines move `held`; committed lines (Shopify's own orders) move the mirrored
+ * available → committed, which Shopify's next level for the item confirms after fulfillmentOrderMove.
+ */
+export async function reallocateOrderTx(tx: DbTx, args: { shop: string; channelId: string; externalOrderId: string; now: Date } & Reallocation) {
+  const rows = await tx.reservation.findMany({ where: { shop: args.shop, channelId: args.channelId, externalOrderId: args.externalOrderId, status: { in: ["held", "committed"] } } });
+  const byLine = new Map(rows.map((r) => [r.lineKey, r]));
+  const deltas = new Map<string, { variantId: string; locationId: string; held: number; committed: number }>();
+  const add = (variantId: string, locationId: string, kind: "held" | "committed", q: number) => {
+    const k = `${locationId}|${variantId}`;
+    const d = deltas.get(k) ?? { variantId, locationId, held: 0, committed: 0 };
+    d[kind] += q;
+    deltas.set(k, d);
+  };
+  const replaced: { reservationId: string; allocations: Reallocation["lines"][number]["allocations"] }[] = [];
+  for (const line of args.lines) {
+    const r = byLine.get(line.lineKey);
+    if (!r) throw DomainError.invalid("lines.lineKey", `order ${args.externalOrderId} has no active reservation for line ${line.lineKey}`);
+    const kind = r.status as "held" | "committed";
+    for (const a of await allocationsOf(tx, r.id)) add(a.variantId, a.locationId, kind, -a.quantity);
+    for (const a of line.allocations) add(a.variantId, a.locationId, kind, a.quantity);
+    replaced.push({ reservationId: r.id, allocations: line.allocations });
+  }
+  const ledger: LedgerInput[] = [];
+  const changed = new Set<string>();
+  const ordered = [...deltas.values()].filter((d) => d.held !== 0 || d.committed !== 0).sort((a, b) => (a.locationId + a.variantId < b.locationId + b.variantId ? -1 : 1));
+  for (const d of ordered) {
+    const base = { shop: args.shop, variantId: d.variantId, locationId: d.locationId, source: "reservation" as const, reason: args.reason, reference: args.externalOrderId, actor: args.actor, occurredAt: args.now };
+    if (d.held !== 0) {
+      const rows =
+        d.held > 0
+          ? await tx.$queryRaw<{ held: number | bigint }[]>`
+              UPDATE "InventoryLevel" SET "held" = "held" + ${d.held}, "version" = "version" + 1
+              WHERE "shop" = ${args.shop} AND "variantId" = ${d.variantId} AND "locationId" = ${d.locationId} AND "available" - "held" >= ${d.held}
+              RETURNING "held"`
+          : await tx.$queryRaw<{ held: number | bigint }[]>`
+              UPDATE "InventoryLevel" SET "held" = "held" - ${-d.held}, "version" = "version" + 1
+              WHERE "shop" = ${args.shop} AND "variantId" = ${d.variantId} AND "locationId" = ${d.locationId} AND "held" >= ${-d.held}
+              RETURNING "held"`;
+      if (rows.length !== 1) throw new AllocationConflict(`stock of ${d.variantId} at ${d.locationId} moved since routing looked`);
+      ledger.push({ ...base, quantityName: "held", delta: d.held, resulting: Number(rows[0]!.held) });
+    }
+    if (d.committed !== 0) {
+      // Moving a commitment away gives the units back to `available` unguarded: Shopify sold them
+      // there and its next absolute level is the truth either way.
+      const rows =
+        d.committed > 0
+          ? await tx.$queryRaw<{ available: number | bigint; committed: number | bigint }[]>`
+              UPDATE "InventoryLevel" SET "available" = "available" - ${d.committed}, "committed" = "committed" + ${d.committed}, "version" = "version" + 1
+              WHERE "shop" = ${args.shop} AND "variantId" = ${d.variantId} AND "locationId" = ${d.locationId} AND "available" - "held" >= ${d.committed}
+              RETURNING "available", "committed"`
+          : await tx.$queryRaw<{ available: number | bigint; committed: number | bigint }[]>`
+              UPDATE "InventoryLevel" SET "available" = "available" + ${-d.committed}, "committed" = "committed" - ${-d.committed}, "version" = "version" + 1
+              WHERE "shop" = ${args.shop} AND "variantId" = ${d.variantId} AND "locationId" = ${d.locationId}
+              RETURNING "available", "committed"`;
+      if (rows.length !== 1) throw new AllocationConflict(`stock of ${d.variantId} at ${d.locationId} moved since routing looked`);
+      ledger.push({ ...base, quantityName: "available", delta: -d.committed, resulting: Number(rows[0]!.available) }, { ...base, quantityName: "committed", delta: d.committed, resulting: Number(rows[0]!.committed) });
+    }
+    changed.add(d.variantId);
+  }
+  for (const r of replaced) {
+    await tx.reservationAllocation.deleteMany({ where: { reservationId: r.reservationId } });
+    await tx.reservationAllocation.createMany({
+      data: r.allocations.map((a) => ({ id: randomUUID(), shop: args.shop, reservationId: r.reservationId, variantId: a.variantId, locationId: a.locationId, quantity: a.quantity })),
+    });
+  }
+  await writeLedger(tx, ledger);
+  if (changed.size) await markAtsChanged(tx, args.shop, [...changed], args.now);
+  return { moved: ordered.length };
+}
+
+/** Where an order's reserved units sit now, per line (for routing and the order page). */
+export async function orderAllocations(db: Q, args: { shop: string; channelId: string; externalOrderId: string }) {
+  const rows = await db.reservation.findMany({ where: { shop: args.shop, channelId: args.channelId, externalOrderId: args.externalOrderId }, orderBy: { lineKey: "asc" } });
+  const allocs = rows.length ? await db.reservationAllocation.findMany({ where: { reservationId: { in: rows.map((r) => r.id) } } }) : [];
+  return rows.map((r) => ({
+    lineKey: r.lineKey,
+    reservationId: r.id,
+    variantId: r.variantId,
+    quantity: r.quantity,
+    status: r.status as LineOutcome["status"],
+    reason: r.reason,
+    expiresAt: r.expiresAt,
+    allocations: allocs.filter((a) => a.reservationId === r.id).map((a) => ({ locationId: a.locationId, variantId: a.variantId, quantity: a.quantity })),
+  }));
+}

@@ -14,3 +14,14 @@ export {
   ROUTING_TENANT_MODELS,
   type ProfileVersionView,
 } from "./profiles.service.server";
+export { loadRoutingNetwork, localTimeIn, demandTierOf, type LoadedNetwork, type NetworkOptions } from "./network.server";
+export {
+  takeSlotsTx,
+  returnSlotsTx,
+  recordDecisionTx,
+  decisionsFor,
+  latestDecisions,
+  CapacityTaken,
+  type Slot,
+  type StoredDecision,
+} from "./decisions.server";

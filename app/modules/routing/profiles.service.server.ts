@@ -102,8 +102,11 @@ export async function listVersions(db: Q, shop: string, profileKey = DEFAULT_PRO
   return (await db.routingProfileVersion.findMany({ where: { shop, profileKey }, orderBy: { version: "desc" } })).map(view);
 }
 
-export function purgeRoutingData(tx: Q, shop: string) {
-  return tx.routingProfileVersion.deleteMany({ where: { shop } });
+export async function purgeRoutingData(tx: Q, shop: string) {
+  const profiles = await tx.routingProfileVersion.deleteMany({ where: { shop } });
+  const decisions = await tx.routingDecision.deleteMany({ where: { shop } });
+  const counts = await tx.locationDayCount.deleteMany({ where: { shop } });
+  return { count: profiles.count + decisions.count + counts.count };
 }
 
-export const ROUTING_TENANT_MODELS = ["RoutingProfileVersion"] as const;
+export const ROUTING_TENANT_MODELS = ["RoutingProfileVersion", "RoutingDecision", "LocationDayCount"] as const;

@@ -139,7 +139,8 @@ export function demoProfile(): RoutingProfile {
       rule("expedited", {
         name: "Expedited from the nearest regional 3PL",
         conditions: { speeds: ["expedited"], destination: { countries: ["US"] } },
-        candidateFilter: { locationKinds: ["3pl"] },
+        // "Regional": a 3PL across an ocean is not an expedited option.
+        candidateFilter: { locationKinds: ["3pl"], maxDistanceKm: 3000 },
         sort: [{ by: "distance" }],
       }),
       rule("high-demand", {

@@ -7,5 +7,6 @@ export { searchPlan, EXACT_LIMIT, BEAM_WIDTH, LOCAL_SEARCH_ROUNDS, MAX_PLANS_TRA
 export { DEFAULT_ZONE_TABLE, estimateShipment } from "./costs";
 export { haversineKm } from "./geo";
 export { closedReason } from "./hours";
-export { simulate, aggregate, compareAggregates, type SimulationAggregates, type SimulationResult } from "./simulate";
+export { simulate, aggregate, compareAggregates, type SimulationAggregates, type SimulationResult, type SimulateOptions } from "./simulate";
 export { validateOrder, validateNetwork, validateProfile } from "./validate";
+export { humanize } from "./explain";

@@ -4,7 +4,7 @@
  * routing would — without touching live state.  Pure: plain data in, plain data out.
  */
 import { routeOrder } from "./route";
-import type { RoutingDecision, RoutingNetwork, RoutingOrder, RoutingProfile } from "./types";
+import type { LocalTime, RoutingDecision, RoutingNetwork, RoutingOrder, RoutingProfile } from "./types";
 
 export interface SimulationAggregates {
   orders: number;
@@ -58,12 +58,38 @@ export function aggregate(decisions: RoutingDecision[]): SimulationAggregates {
   };
 }
 
-export function simulate(network: RoutingNetwork, profile: RoutingProfile, orders: RoutingOrder[]): SimulationResult {
+export interface SimulateOptions {
+  /**
+   * Location ids an order may ship from at all (its channel's eligible locations); all when null.
+   * The order then sees only those locations — the same objects, so stock it takes is gone for
+   * the orders after it.
+   */
+  eligible?: (order: RoutingOrder) => ReadonlySet<string> | null;
+  /**
+   * Replays: each location's wall-clock time when the order was placed (by location id), so hours,
+   * cut-offs and daily caps apply as they did then.  A location whose local date moves on starts
+   * the new day with no shipments counted.
+   */
+  localTimes?: (order: RoutingOrder) => Record<string, LocalTime>;
+}
+
+export function simulate(network: RoutingNetwork, profile: RoutingProfile, orders: RoutingOrder[], opts: SimulateOptions = {}): SimulationResult {
   const net = cloneNetwork(network);
   const byId = new Map(net.locations.map((l) => [l.id, l]));
   const decisions: RoutingDecision[] = [];
   for (const order of orders) {
-    const d = routeOrder(order, net, profile);
+    const times = opts.localTimes?.(order);
+    if (times) {
+      for (const l of net.locations) {
+        const t = times[l.id];
+        if (!t) continue;
+        if (t.date !== l.localTime.date) l.usedToday = 0;
+        l.localTime = t;
+      }
+    }
+    const only = opts.eligible?.(order) ?? null;
+    const view = only ? { ...net, locations: net.locations.filter((l) => only.has(l.id)) } : net;
+    const d = routeOrder(order, view, profile);
     decisions.push(d);
     if (d.status !== "routed" || !d.plan) continue;
     for (const s of d.plan.shipments) {

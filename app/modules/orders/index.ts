@@ -1,0 +1,18 @@
+/** Orders: every order from every channel as the hub sees it — intake, reservation, routing. */
+export { locate, US_STATE_CENTROIDS, COUNTRY_CENTROIDS } from "./domain/centroids";
+export { toRoutingOrder, planToAllocations, slotsFor, type HubOrder, type HubOrderLine, type OrderStatus, type LineAllocation } from "./domain/order";
+export { intakeOrder, routeExistingOrder, cancelOrder, orderIntakeSchema, type OrderIntake, type IntakeResult, type OrdersDeps } from "./orders.service.server";
+export {
+  listOrders,
+  getOrderDetail,
+  findOrder,
+  recentOrders,
+  purgeOrdersData,
+  redactCustomerOrders,
+  customerOrderData,
+  ORDERS_TENANT_MODELS,
+  type OrderListFilter,
+  type OrderListItem,
+  type OrderDetail,
+} from "./orders.repository.server";
+export { whatIf, MAX_WHAT_IF_ORDERS, type WhatIfReport } from "./what-if.server";

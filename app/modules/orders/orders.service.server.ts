@@ -1,0 +1,289 @@
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { z } from "zod";
+import { AllocationConflict, orderAllocations, reallocateOrderTx, releaseOrder, reserveOrder } from "#app/modules/inventory/index";
+import {
+  CapacityTaken,
+  DEFAULT_PROFILE,
+  getActive,
+  loadRoutingNetwork,
+  localTimeIn,
+  recordDecisionTx,
+  returnSlotsTx,
+  routeOrder,
+  decisionsFor,
+  takeSlotsTx,
+  type RoutingDecision,
+  type SpeedClass,
+  type StoredDecision,
+} from "#app/modules/routing/index";
+import { isUniqueViolation, type Db } from "#app/platform/db/client.server";
+import { DomainError } from "#app/platform/errors";
+import { domainErrorFromZod } from "#app/platform/http.server";
+import type { Logger } from "#app/platform/logger.server";
+import { locate } from "./domain/centroids";
+import { planToAllocations, slotsFor, toRoutingOrder, type HubOrder, type OrderStatus } from "./domain/order";
+
+/**
+ * Order intake from any channel: record the order (idempotent on channel + external id), reserve
+ * its lines at once, then route it — moving the reservation to the chosen locations and taking
+ * daily-cap slots in the same transaction as the decision, so stock, capacity and the recorded
+ * decision can never disagree.  Flow: ARCHITECTURE.md "order arrives"; docs/routing.md.
+ */
+const SPEEDS = ["standard", "expedited", "same_day", "pickup"] as const;
+
+export const orderIntakeSchema = z.object({
+  channel: z.string().min(1, "is required (a channel code such as online, amazon-us, portal)"),
+  externalOrderId: z.string().min(1, "is required"),
+  name: z.string().min(1).optional(),
+  placedAt: z.coerce.date().optional(),
+  speed: z.enum(SPEEDS).default("standard"),
+  b2b: z.boolean().default(false),
+  companyId: z.string().nullish(),
+  customerRef: z.string().nullish(),
+  customerTags: z.array(z.string()).default([]),
+  destination: z.object({
+    countryCode: z.string().length(2, "must be an ISO 3166-1 alpha-2 code such as US"),
+    provinceCode: z.string().nullish(),
+    zip: z.string().nullish(),
+    city: z.string().nullish(),
+    lat: z.number().min(-90).max(90).nullish(),
+    lng: z.number().min(-180).max(180).nullish(),
+  }),
+  pickupLocationId: z.string().nullish(),
+  valueCents: z.number().int().min(0).optional(),
+  currencyCode: z.string().length(3).default("USD"),
+  /** Paid orders hold stock until fulfilled or cancelled; unpaid ones for the channel's hold TTL. */
+  paid: z.boolean().default(false),
+  lines: z
+    .array(
+      z.object({
+        lineKey: z.string().min(1, "is required"),
+        sku: z.string().min(1, "is required"),
+        quantity: z.number().int("must be a whole number").min(1, "must be at least 1"),
+        title: z.string().optional(),
+        priceCents: z.number().int().min(0).default(0),
+      }),
+    )
+    .min(1, "an order needs at least one line"),
+});
+export type OrderIntake = z.input<typeof orderIntakeSchema>;
+
+export interface OrdersDeps {
+  db: Db;
+  now: () => Date;
+  logger?: Logger;
+  random?: () => number;
+}
+
+export interface IntakeResult {
+  orderId: string;
+  duplicate: boolean;
+  status: OrderStatus;
+  decision: StoredDecision | null;
+}
+
+const ROUTE_ATTEMPTS = 8;
+
+/** Record, reserve and route an order.  A second delivery of the same order changes nothing. */
+export async function intakeOrder(deps: OrdersDeps, shop: string, raw: OrderIntake, actor: string): Promise<IntakeResult> {
+  const parsed = orderIntakeSchema.safeParse(raw);
+  if (!parsed.success) throw domainErrorFromZod(parsed.error, "order");
+  const input = parsed.data;
+  const channel = await deps.db.channel.findFirst({ where: { shop, code: input.channel } });
+  if (!channel) throw DomainError.invalid("order.channel", `no channel "${input.channel}" in this shop`);
+  if (input.speed === "pickup") {
+    if (!input.pickupLocationId) throw DomainError.invalid("order.pickupLocationId", "a pickup order needs the store the customer chose");
+    const store = await deps.db.location.findFirst({ where: { shop, id: input.pickupLocationId } });
+    if (!store) throw DomainError.invalid("order.pickupLocationId", `no location ${input.pickupLocationId} in this shop`);
+  }
+  const seen = new Set<string>();
+  input.lines.forEach((l, i) => {
+    if (seen.has(l.lineKey)) throw DomainError.invalid(`order.lines.${i}.lineKey`, `"${l.lineKey}" appears twice`);
+    seen.add(l.lineKey);
+  });
+  const where = locate(input.destination);
+  if (!where) throw DomainError.invalid("order.destination", `no coordinates and no known centroid for country ${input.destination.countryCode}; send lat/lng`);
+
+  const existing = await deps.db.order.findUnique({ where: { channelId_externalOrderId: { channelId: channel.id, externalOrderId: input.externalOrderId } } });
+  if (existing) return { orderId: existing.id, duplicate: true, status: existing.status as OrderStatus, decision: (await decisionsFor(deps.db, shop, existing.id))[0] ?? null };
+
+  const now = deps.now();
+  const orderId = randomUUID();
+  const destination = {
+    countryCode: input.destination.countryCode.toUpperCase(),
+    provinceCode: input.destination.provinceCode ?? null,
+    zip: input.destination.zip ?? null,
+    city: input.destination.city ?? null,
+    lat: where.lat,
+    lng: where.lng,
+    geocode: where.source,
+  };
+  try {
+    await deps.db.$transaction(async (tx) => {
+      await tx.order.create({
+        data: {
+          id: orderId,
+          shop,
+          channelId: channel.id,
+          externalOrderId: input.externalOrderId,
+          name: input.name ?? input.externalOrderId,
+          status: "received",
+          speed: input.speed,
+          // A B2B channel's orders are B2B whatever the payload says (a portal PO has no flag).
+          b2b: input.b2b || channel.kind === "b2b_portal" || channel.kind === "shopify_b2b",
+          companyId: input.companyId ?? null,
+          customerRef: input.customerRef ?? null,
+          customerTags: input.customerTags.map((t) => t.trim().toLowerCase()).filter(Boolean).join(","),
+          destination: JSON.stringify(destination),
+          pickupLocationId: input.pickupLocationId ?? null,
+          valueCents: input.valueCents ?? input.lines.reduce((s, l) => s + l.priceCents * l.quantity, 0),
+          currencyCode: input.currencyCode,
+          placedAt: input.placedAt ?? now,
+        },
+      });
+      await tx.orderLine.createMany({
+        data: input.lines.map((l) => ({ id: randomUUID(), shop, orderId, lineKey: l.lineKey, sku: l.sku, title: l.title ?? "", quantity: l.quantity, priceCents: l.priceCents })),
+      });
+    });
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    // The same order arrived twice at once: the other delivery recorded it and routes it.
+    const winner = await deps.db.order.findUniqueOrThrow({ where: { channelId_externalOrderId: { channelId: channel.id, externalOrderId: input.externalOrderId } } });
+    return { orderId: winner.id, duplicate: true, status: winner.status as OrderStatus, decision: null };
+  }
+
+  const reserved = await reserveOrder(deps, {
+    shop,
+    channelId: channel.id,
+    externalOrderId: input.externalOrderId,
+    lines: input.lines.map((l) => ({ lineKey: l.lineKey, sku: l.sku, quantity: l.quantity })),
+    ...(input.paid ? { expiresAt: null } : {}),
+    actor,
+  });
+  if (reserved.status === "refused") {
+    const reason = reserved.lines.find((l) => l.status === "refused" && l.reason)?.reason ?? "refused";
+    await deps.db.order.update({ where: { id: orderId }, data: { status: "refused", statusReason: reason } });
+    return { orderId, duplicate: false, status: "refused", decision: null };
+  }
+  await deps.db.order.update({ where: { id: orderId }, data: { status: "reserved" } });
+  return routeExistingOrder(deps, shop, orderId, { trigger: "intake", actor });
+}
+
+/** The order as routing sees it, loaded from the tables. */
+async function loadHubOrder(db: Db, shop: string, orderId: string) {
+  const order = await db.order.findFirst({ where: { id: orderId, shop } });
+  if (!order) throw DomainError.notFound(`order ${orderId}`);
+  const [lines, channel] = await Promise.all([
+    db.orderLine.findMany({ where: { orderId }, orderBy: { lineKey: "asc" } }),
+    db.channel.findUniqueOrThrow({ where: { id: order.channelId } }),
+  ]);
+  const dest = JSON.parse(order.destination) as HubOrder["destination"] & { city?: string | null; geocode?: string };
+  const hub: HubOrder = {
+    id: order.id,
+    channelCode: channel.code,
+    b2b: order.b2b,
+    companyId: order.companyId,
+    speed: order.speed as SpeedClass,
+    destination: { countryCode: dest.countryCode, provinceCode: dest.provinceCode, zip: dest.zip, lat: dest.lat, lng: dest.lng },
+    pickupLocationId: order.pickupLocationId,
+    valueCents: order.valueCents,
+    customerTags: order.customerTags ? order.customerTags.split(",") : [],
+    lines: lines.map((l) => ({ lineKey: l.lineKey, sku: l.sku, quantity: l.quantity })),
+  };
+  return { order, channel, hub };
+}
+
+/**
+ * Route (or re-route) an order under the shop's active profile.  Stock the order already holds
+ * counts as available to it, so re-routing can keep or move it.  When another worker takes the
+ * stock or the last daily slot between our snapshot and our transaction, the transaction rolls
+ * back and we route again on fresh numbers.
+ */
+export async function routeExistingOrder(deps: OrdersDeps, shop: string, orderId: string, args: { trigger: "intake" | "reroute" | "manual"; actor: string }): Promise<IntakeResult> {
+  const random = deps.random ?? Math.random;
+  for (let attempt = 1; ; attempt++) {
+    const { order, channel, hub } = await loadHubOrder(deps.db, shop, orderId);
+    if (order.status === "cancelled" || order.status === "refused") {
+      throw new DomainError("CONFLICT", `order ${order.name} is ${order.status}; there is nothing to route`);
+    }
+    const active = await getActive(deps.db, shop, DEFAULT_PROFILE);
+    if (!active) {
+      await deps.db.order.update({ where: { id: orderId }, data: { statusReason: "no active routing profile: stock is reserved where it was found; activate a profile on the Routing page" } });
+      return { orderId, duplicate: false, status: order.status as OrderStatus, decision: null };
+    }
+    const reservation = await orderAllocations(deps.db, { shop, channelId: channel.id, externalOrderId: order.externalOrderId });
+    const own = reservation.filter((r) => r.status === "held" || r.status === "committed").flatMap((r) => r.allocations);
+    const now = deps.now();
+    const loaded = await loadRoutingNetwork(deps.db, shop, now, {
+      skus: hub.lines.map((l) => l.sku),
+      locationIds: JSON.parse(channel.eligibleLocationIds) as string[],
+      ownAllocations: own,
+    });
+    const decision: RoutingDecision = routeOrder(toRoutingOrder(hub, loaded.skuInfo), loaded.network, active.profile);
+    const previous = (await decisionsFor(deps.db, shop, orderId))[0] ?? null;
+    const caps = new Map(loaded.network.locations.map((l) => [l.id, l.dailyCap]));
+    const slots = decision.plan ? slotsFor(decision.plan, hub.speed, caps, loaded.localDates) : [];
+    try {
+      const stored = await deps.db.$transaction(
+        async (tx) => {
+          if (decision.status === "routed" && decision.plan) {
+            await reallocateOrderTx(tx, {
+              shop,
+              channelId: channel.id,
+              externalOrderId: order.externalOrderId,
+              lines: planToAllocations(decision.plan, loaded.requirements),
+              reason: `routed by rule ${decision.ruleId} (${args.trigger})`,
+              actor: args.actor,
+              now,
+            });
+            // Slots of the previous plan are given back first (same local day only: yesterday's
+            // shipments were yesterday's work).
+            if (previous?.slots.length) await returnSlotsTx(tx, shop, previous.slots.filter((s) => s.day === loaded.localDates.get(s.locationId)));
+            await takeSlotsTx(tx, shop, slots);
+          }
+          const rec = await recordDecisionTx(tx, shop, { orderId, profileKey: DEFAULT_PROFILE, decision, trigger: args.trigger, actor: args.actor, slots: decision.status === "routed" ? slots.map(({ locationId, day }) => ({ locationId, day })) : (previous?.slots ?? []), now });
+          await tx.order.update({
+            where: { id: orderId },
+            data: { status: decision.status, routedAt: decision.status === "routed" ? now : order.routedAt, queue: decision.queue, statusReason: decision.reason },
+          });
+          return rec;
+        },
+        { maxWait: 20_000, timeout: 20_000 },
+      );
+      deps.logger?.info("order routed", { shop, orderId, name: order.name, status: decision.status, rule: decision.ruleId, attempt });
+      return { orderId, duplicate: false, status: decision.status, decision: stored };
+    } catch (e) {
+      const raced = e instanceof AllocationConflict || e instanceof CapacityTaken || isUniqueViolation(e) || isBusy(e);
+      if (raced && attempt < ROUTE_ATTEMPTS) {
+        await sleep(Math.floor(random() * 10 * attempt));
+        continue;
+      }
+      if (raced) throw new DomainError("CONFLICT", `order ${order.name}: stock or capacity kept changing over ${ROUTE_ATTEMPTS} routing attempts; retry`);
+      throw e;
+    }
+  }
+}
+
+function isBusy(e: unknown): boolean {
+  const msg = String((e as Error)?.message ?? "");
+  return (e as { code?: string })?.code === "P1008" || /deadlock detected|could not serialize|SQLITE_BUSY|database is locked|Operation has timed out/i.test(msg);
+}
+
+/** Cancel an order anywhere: its holds go back and today's daily-cap slots are returned. */
+export async function cancelOrder(deps: OrdersDeps, shop: string, orderId: string, args: { reason: string; actor: string }) {
+  const order = await deps.db.order.findFirst({ where: { id: orderId, shop } });
+  if (!order) throw DomainError.notFound(`order ${orderId}`);
+  if (order.status === "cancelled") return { cancelled: false };
+  await releaseOrder(deps, { shop, channelId: order.channelId, externalOrderId: order.externalOrderId, reason: args.reason, actor: args.actor });
+  const latest = (await decisionsFor(deps.db, shop, orderId))[0];
+  // Only today's slots come back: a shipment counted on an earlier day was that day's work.
+  const now = deps.now();
+  const zones = new Map((await deps.db.location.findMany({ where: { shop, id: { in: (latest?.slots ?? []).map((s) => s.locationId) } }, select: { id: true, timeZone: true } })).map((l) => [l.id, l.timeZone]));
+  const today = (latest?.slots ?? []).filter((s) => zones.has(s.locationId) && localTimeIn(zones.get(s.locationId)!, now).date === s.day);
+  await deps.db.$transaction(async (tx) => {
+    if (today.length) await returnSlotsTx(tx, shop, today);
+    await tx.order.update({ where: { id: orderId }, data: { status: "cancelled", statusReason: args.reason, queue: null } });
+  });
+  return { cancelled: true };
+}
