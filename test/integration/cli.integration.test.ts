@@ -41,6 +41,27 @@ describeEachDatabase("oms CLI", (tdb) => {
     expect(oms(["inventory", "NO-SUCH-SKU"], sandbox())).toMatchObject({ code: 1, stderr: "oms: SKU NO-SUCH-SKU not found\n" });
   });
 
+  it("lists orders, explains a routing decision (`route`) and replays the month (`simulate --shop`)", () => {
+    // The demo orders were seeded by `seed` in the first test of this block.
+    const list = JSON.parse(oms(["orders", "--channel", "portal", "--json"], sandbox()).stdout) as { items: { name: string; channel: { code: string } }[] };
+    expect(list.items.map((o) => o.name)).toContain("PO-DEMO-7001");
+    expect(list.items.every((o) => o.channel.code === "portal")).toBe(true);
+    const route = oms(["route", "DEMO-CA-SPLIT"], sandbox());
+    expect(route.code).toBe(0);
+    expect(route.stdout).toMatch(/✓ california: region US-CA in \[US-CA\]/);
+    expect(route.stdout).toMatch(/✗ b2b: order is non-B2B, rule wants B2B/);
+    expect(route.stdout).toMatch(/- New York Store: not in the rule's include list/);
+    expect(route.stdout).toMatch(/→ \[california\] (East Coast Fulfillment Center \+ West Coast Warehouse|West Coast Warehouse \+ East Coast Fulfillment Center)/);
+    const rerouted = oms(["route", "DEMO-CA-SPLIT", "--reroute", "--json"], sandbox());
+    expect((JSON.parse(rerouted.stdout) as { decisions: { sequence: number; trigger: string }[] }).decisions.map((d) => [d.sequence, d.trigger])).toEqual([[2, "manual"], [1, "intake"]]);
+    const sim = oms(["simulate", "--shop", "demo-outfitters.myshopify.com", "--days", "30"], sandbox());
+    expect(sim.code).toBe(0);
+    expect(sim.stdout).toMatch(/^Replayed \d+ order\(s\) of the last 30 day\(s\)/);
+    expect(sim.stdout).toMatch(/\nv1: \d+\/\d+ routed/);
+    expect(oms(["simulate", "--shop", "demo-outfitters.myshopify.com", "--version", "9"], sandbox())).toMatchObject({ code: 2, stderr: expect.stringContaining("no routing profile version 9") });
+    expect(oms(["route", "NO-SUCH-ORDER"], sandbox())).toMatchObject({ code: 1, stderr: "oms: order NO-SUCH-ORDER not found\n" });
+  });
+
   it("masks secrets in `config`", () => {
     const r = oms(["config", "--json"], sandbox());
     const cfg = JSON.parse(r.stdout) as Record<string, string>;
