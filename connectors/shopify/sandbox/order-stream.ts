@@ -120,6 +120,8 @@ export class OrderGenerator {
       email: known ? c.email : null,
       financialStatus: "PAID",
       billingAddress: known ? { firstName: c.firstName, lastName: c.lastName, city: store.address.city, provinceCode: store.address.provinceCode, countryCode: store.address.countryCode, zip: store.address.zip } : null,
+      // A local pickup checkout carries a free shipping line named after the pickup location.
+      shippingLines: channel === "pickup" ? [{ title: store.name, code: store.name, source: "shopify", price: 0 }] : [],
       inventoryBehaviour: "DECREMENT_OBEYING_POLICY",
       retailLocationN: channel === "pos" ? store.n : null,
       pickupLocationN: channel === "pickup" ? store.n : null,

@@ -75,6 +75,10 @@ describe("HTTP surface and documents", () => {
     const r = await gqlClient(sb, { version: "2019-13" })(`{ shop { name } }`);
     expect(r.status).toBe(404);
     expect(r.body).toEqual({ errors: "Not Found" });
+    const prefixed = await fetch(`${sb.url}/shops/test-shop.myshopify.com/admin/api/2026-10/graphql.json`, { method: "POST", headers: { "X-Shopify-Access-Token": sb.accessToken, "Content-Type": "application/json" }, body: JSON.stringify({ query: "{ shop { name } }" }) });
+    expect(((await prefixed.json()) as { data: unknown }).data).toEqual({ shop: { name: "Test Outfitters" } });
+    const otherShop = await fetch(`${sb.url}/shops/other.myshopify.com/admin/api/2026-10/graphql.json`, { method: "POST", headers: { "X-Shopify-Access-Token": sb.accessToken }, body: "{}" });
+    expect(otherShop.status).toBe(404);
     const missing = await fetch(sb.graphqlUrl, { method: "POST", headers: { "X-Shopify-Access-Token": sb.accessToken, "Content-Type": "application/json" }, body: "{}" });
     expect(missing.status).toBe(400);
   });
@@ -518,5 +522,27 @@ describe("the Shopify connector's own documents (connectors/shopify/client/docum
     expect(bulk.bulkOperationRunQuery.userErrors).toEqual([]);
     await run(D.BULK_OPERATION, { id: bulk.bulkOperationRunQuery.bulkOperation.id });
     expect((await run(D.LATEST_BULK_QUERY, {})).bulkOperations.nodes).toHaveLength(1);
+  });
+});
+
+describe("order stream", () => {
+  it("creates online, pickup and POS orders over time from stock on hand, sending orders/create", async () => {
+    const sb = await sandbox();
+    const stream = sb.startOrderStream({ everyMs: 2, channelMix: { web: 2, pickup: 1, pos: 1 }, seed: 7, maxOrders: 12 });
+    while (stream.count < 12) await new Promise((r) => setTimeout(r, 5));
+    stream.stop();
+    const orders = sb.store.orders;
+    expect(orders).toHaveLength(12);
+    expect(new Set(orders.map((o) => o.sourceName))).toEqual(new Set(["web", "pos"]));
+    const methods = new Set(orders.flatMap((o) => o.foNs.map((n) => sb.store.fulfillmentOrder(n)!.deliveryMethod.methodType)));
+    expect(methods).toEqual(new Set(["SHIPPING", "PICK_UP", "RETAIL"]));
+    for (const o of orders.filter((x) => x.shippingAddress)) expect(o.shippingAddress!.latitude).toEqual(expect.any(Number));
+    // No claim left stock negative, and on_hand stays the sum of its states.
+    for (const l of sb.store.allLevels()) {
+      expect(l.q.on_hand).toBe(l.q.available + l.q.committed + l.q.reserved + l.q.damaged + l.q.safety_stock + l.q.quality_control);
+      expect(l.q.available).toBeGreaterThanOrEqual(0);
+    }
+    expect(sb.webhookDeliveries().filter((d) => d.topic === "orders/create")).toHaveLength(12);
+    expect(sb.stats().ordersGenerated).toBe(12);
   });
 });

@@ -258,7 +258,8 @@ export async function startShopifySandbox(config: ShopifySandboxConfig): Promise
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://sandbox");
-    const gql = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec(url.pathname);
+    // Also under /shops/<shop>/…, the multi-shop base URL the fetch transport supports ("{shop}").
+    const gql = /^(?:\/shops\/([^/]+))?\/admin\/api\/([^/]+)\/graphql\.json$/.exec(url.pathname);
     const done = (p: Promise<unknown> | void) =>
       Promise.resolve(p).catch((e: unknown) => {
         logger.warn("sandbox request failed", { error: (e as Error).stack ?? String(e) });
@@ -266,7 +267,8 @@ export async function startShopifySandbox(config: ShopifySandboxConfig): Promise
         else res.end();
       });
     if (gql) {
-      const version = gql[1]!;
+      const version = gql[2]!;
+      if (gql[1] !== undefined && decodeURIComponent(gql[1]) !== config.shop) return done(json(res, 404, { errors: "Not Found" }));
       // Unknown versions get Shopify's 404; served versions are the schema files present.
       if (!versions.includes(version)) return done(json(res, 404, { errors: "Not Found" }));
       if (req.method !== "POST") return done(json(res, 405, { errors: "Method Not Allowed" }, { Allow: "POST" }));
