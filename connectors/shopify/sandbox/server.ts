@@ -86,7 +86,7 @@ export async function startShopifySandbox(config: ShopifySandboxConfig): Promise
   let counters = fresh();
   let statsFrom = startedAt;
 
-  const stats = (): SandboxStats => ({ ...counters, startedAt: statsFrom, now: now(), webhooks: { ...sender.counts } });
+  const stats = (): SandboxStats => ({ ...counters, startedAt: statsFrom, now: now(), restoreRate: bucket.restoreRate, bucketSize: bucket.size, webhooks: { ...sender.counts } });
   const context = (version: string): Omit<ResolverContext, "bulk"> => ({
     store,
     version,
@@ -158,6 +158,7 @@ export async function startShopifySandbox(config: ShopifySandboxConfig): Promise
     res.end(text);
   };
 
+  const documents = new Map<string, { document: DocumentNode | null; errors: readonly GraphQLError[] }>();
   const graphql = async (req: http.IncomingMessage, res: http.ServerResponse, version: string) => {
     const headers = { "X-Shopify-API-Version": version };
     counters.requests++;
@@ -180,16 +181,22 @@ export async function startShopifySandbox(config: ShopifySandboxConfig): Promise
       counters.invalid++;
       return json(res, 200, { errors: errors.map((e) => (e instanceof GraphQLError ? e.toJSON() : e)), extensions: { cost: { requestedQueryCost: requested, actualQueryCost: 0, throttleStatus: bucket.status() } } }, headers);
     };
-    let document: DocumentNode;
-    try {
-      document = parse(body.query);
-    } catch (e) {
-      return fail([e instanceof GraphQLError ? e : new GraphQLError((e as Error).message)]);
+    // Parse + validate + support check once per distinct document (clients resend the same ones).
+    const cacheKey = `${version}\n${body.query}`;
+    let checked = documents.get(cacheKey);
+    if (!checked) {
+      try {
+        const document = parse(body.query);
+        const invalid = validate(schema, document);
+        checked = { document, errors: invalid.length ? invalid : unsupportedFields(schema, document) };
+      } catch (e) {
+        checked = { document: null, errors: [e instanceof GraphQLError ? e : new GraphQLError((e as Error).message)] };
+      }
+      if (documents.size >= 500) documents.delete(documents.keys().next().value!);
+      documents.set(cacheKey, checked);
     }
-    const invalid = validate(schema, document);
-    if (invalid.length) return fail(invalid);
-    const unsupported = unsupportedFields(schema, document);
-    if (unsupported.length) return fail(unsupported);
+    if (checked.errors.length || !checked.document) return fail(checked.errors);
+    const document = checked.document;
     const operationName = typeof body.operationName === "string" && body.operationName ? body.operationName : null;
     const operation = findOperation(document, operationName);
     if (!operation) return fail([new GraphQLError(operationName ? `Unknown operation named "${operationName}".` : "Must provide operation name if query contains multiple operations.")]);

@@ -40,8 +40,11 @@ export interface ShopifySandboxConfig {
 }
 
 export interface SandboxStats {
+  /** Start of the counting window (sandbox start or last resetStats), and now, on the sandbox clock. */
   startedAt: number;
   now: number;
+  restoreRate: number;
+  bucketSize: number;
   requests: number;
   /** GraphQL requests that were executed (not throttled / refused). */
   executed: number;
