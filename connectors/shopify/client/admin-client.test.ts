@@ -55,6 +55,15 @@ describe("admin client decisions", () => {
     expect(sleeps).toEqual([8_000]); // (900 − 500) / 50 per second
   });
 
+  it("THROTTLED although the points were there (a resource-based throttle): backs off instead of asking again at once", async () => {
+    const { client, sleeps } = setup([
+      () => answer({ errors: [{ message: "Throttled", extensions: { code: "THROTTLED" } }], extensions: cost(10, null, 900) }),
+      () => answer({ data: SHOP_DATA, extensions: cost(10, 1, 899) }),
+    ]);
+    await client.query(SHOP_INFO);
+    expect(sleeps).toEqual([250]);
+  });
+
   it("gives up after maxThrottleRetries THROTTLED answers: UNAVAILABLE, retryable", async () => {
     const throttled = () => answer({ errors: [{ message: "Throttled", extensions: { code: "THROTTLED" } }], extensions: cost(10, null, 0, 1_000, 50) });
     const { client, sent } = setup([throttled, throttled, throttled], { maxThrottleRetries: 2 });

@@ -257,9 +257,11 @@ export function createAdminClient(deps: AdminClientDeps): AdminClient {
           });
         }
         // The next take waits until the bucket holds the requested cost.  Retry-After (HTTP 429) holds
-        // every caller of the shop; without either hint, back off like an outage.
+        // every caller of the shop.  When neither explains the refusal (no numbers, or numbers that
+        // say the points were there — a resource-based throttle), back off like an outage.
         const retryAfter = parseRetryAfter(res.headers["retry-after"], deps.now());
-        const pauseMs = retryAfter ?? (toServerStatus(cost) ? 0 : fallbackBackoff(throttles, deps.random(), policy));
+        const bucketExplains = cost?.throttleStatus !== undefined && typeof cost.requestedQueryCost === "number" && cost.throttleStatus.currentlyAvailable < cost.requestedQueryCost;
+        const pauseMs = retryAfter ?? (bucketExplains ? 0 : fallbackBackoff(throttles, deps.random(), policy));
         if (pauseMs > 0) await deps.buckets.pause(key, deps.now() + pauseMs);
         log.warn("shopify admin call: throttled, waiting for the bucket", { ...logFields, pauseMs });
         continue;
