@@ -39,21 +39,21 @@ export function filterCandidates(order: RoutingOrder, network: RoutingNetwork, r
     if (typeof result === "string") {
       trace.push({ ruleId: rule.id, locationId: location.id, accepted: false, reason: result });
     } else {
-      accepted.push(result);
-      const lines = order.lines.filter((l) => (result.stock[l.sku] ?? 0) > 0).length;
+      const { candidate, stockedLines } = result;
+      accepted.push(candidate);
       trace.push({
         ruleId: rule.id,
         locationId: location.id,
         accepted: true,
-        reason: `${result.distanceKm} km, ${result.costCents}¢, ${result.days} days; stocks ${lines} of ${order.lines.length} lines`,
+        reason: `${candidate.distanceKm} km, ${candidate.costCents}¢, ${candidate.days} days; stocks ${stockedLines} of ${order.lines.length} lines`,
       });
     }
   }
   return { accepted, trace };
 }
 
-/** The candidate, or the first reason the location cannot serve this order under this rule. */
-function assess(order: RoutingOrder, network: RoutingNetwork, rule: Rule, location: RoutingLocation): Candidate | string {
+/** The candidate (and how many lines it stocks), or the first reason the location cannot serve this order under this rule. */
+function assess(order: RoutingOrder, network: RoutingNetwork, rule: Rule, location: RoutingLocation): { candidate: Candidate; stockedLines: number } | string {
   const filter = rule.candidateFilter;
   const pickup = order.speed === "pickup";
 
@@ -81,8 +81,14 @@ function assess(order: RoutingOrder, network: RoutingNetwork, rule: Rule, locati
   if (!estimate.ok) return estimate.reason;
 
   const stock: Record<string, number> = {};
-  for (const line of order.lines) stock[line.sku] = Math.max(0, own(location.stock, line.sku) ?? 0);
-  if (!order.lines.some((l) => (stock[l.sku] ?? 0) > 0)) {
+  // Lines of one SKU read the same units, so counting per line here counts what stock[line.sku] holds.
+  let stockedLines = 0;
+  for (const line of order.lines) {
+    const units = Math.max(0, own(location.stock, line.sku) ?? 0);
+    stock[line.sku] = units;
+    if (units > 0) stockedLines++;
+  }
+  if (stockedLines === 0) {
     return `no stock for any line (${order.lines.map((l) => l.sku).filter((s, i, all) => all.indexOf(s) === i).join(", ")})`;
   }
 
@@ -98,5 +104,5 @@ function assess(order: RoutingOrder, network: RoutingNetwork, rule: Rule, locati
     if (remainingCap <= 0) return `daily ship-from-store cap reached (${location.usedToday}/${location.dailyCap})`;
   }
 
-  return { location, distanceKm, costCents: estimate.costCents, days: estimate.days, stock, remainingCap };
+  return { candidate: { location, distanceKm, costCents: estimate.costCents, days: estimate.days, stock, remainingCap }, stockedLines };
 }

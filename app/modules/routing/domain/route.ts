@@ -8,7 +8,7 @@
 import { filterCandidates, type Candidate } from "./candidates";
 import { evaluateConditions } from "./conditions";
 import { searchPlan, type FoundPlan, type SearchOptions } from "./search";
-import type { RoutingDecision, RoutingNetwork, RoutingOrder, RoutingPlan, RoutingProfile, RoutingTrace, Rule, Shipment } from "./types";
+import type { RoutingDecision, RoutingLocation, RoutingNetwork, RoutingOrder, RoutingPlan, RoutingProfile, RoutingTrace, Rule, Shipment } from "./types";
 import { validateNetwork, validateOrder, validateProfile } from "./validate";
 
 export function routeOrder(
@@ -20,7 +20,7 @@ export function routeOrder(
   validateOrder(order);
   validateNetwork(network);
   validateProfile(profile);
-  const sorted: RoutingNetwork = { ...network, locations: [...network.locations].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
+  const sorted: RoutingNetwork = { ...network, locations: byId(network.locations) };
 
   const trace: RoutingTrace = { rules: [], candidates: [], plansCompared: [], plansConsidered: 0, searchMode: null };
   const decide = (rest: Omit<RoutingDecision, "orderId" | "profileId" | "profileVersion" | "trace">): RoutingDecision => ({
@@ -82,6 +82,12 @@ export function routeOrder(
   const reason =
     fellThrough === null ? "no rule matched the order" : `no rule left after the last fallback to the next rule (${fellThrough})`;
   return decide({ status: "unroutable", ruleId: null, queue: null, plan: null, reason });
+}
+
+/** A copy of the locations in id order (callers usually pass them in that order already: then no sort). */
+function byId(locations: RoutingLocation[]): RoutingLocation[] {
+  const ordered = locations.every((l, i) => i === 0 || !(locations[i - 1]!.id > l.id));
+  return ordered ? locations.slice() : [...locations].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** Shipments in location id order, each with its lines in order-line order. */
