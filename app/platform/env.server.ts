@@ -29,6 +29,10 @@ const base = z.object({
   SHOPIFY_API_SECRET: z.string().min(1, "is required (the app's client secret)"),
   SHOPIFY_APP_URL: z.string().url("must be the app's public https URL"),
   SCOPES: z.string().min(1, "is required (comma-separated access scopes)"),
+  /** Admin GraphQL base URL instead of https://<shop> (the local Shopify sandbox peer); "{shop}" → shop domain. */
+  SHOPIFY_ADMIN_URL: z.string().url("must be a URL such as http://127.0.0.1:4010").optional(),
+  /** X-Shopify-Access-Token for SHOPIFY_ADMIN_URL. */
+  SHOPIFY_ADMIN_TOKEN: z.string().min(1).optional(),
   SANDBOX_SHOP: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "must be <name>.myshopify.com").default("demo-outfitters.myshopify.com"),
 });
 
@@ -73,6 +77,10 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   if (env.APP_MODE === "sandbox" && env.HOST !== "127.0.0.1" && env.HOST !== "localhost" && env.HOST !== "::1") {
     // The sandbox signs every visitor in as the demo shop: never expose it beyond this machine.
     throw new EnvError([{ variable: "HOST", message: "must be 127.0.0.1 or localhost when APP_MODE=sandbox" }]);
+  }
+  if (env.SHOPIFY_ADMIN_URL?.startsWith("http:") && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(env.SHOPIFY_ADMIN_URL)) {
+    // Plain http carries the access token in the clear: only a peer on this machine may use it.
+    throw new EnvError([{ variable: "SHOPIFY_ADMIN_URL", message: "must be https, or http on 127.0.0.1/localhost (the sandbox peer)" }]);
   }
   return { ...env, LOG_FORMAT: env.LOG_FORMAT ?? (env.NODE_ENV === "production" ? "json" : "pretty") };
 }

@@ -1,5 +1,6 @@
 import { json } from "@remix-run/node";
 import type { ZodError } from "zod";
+import { isConnectorError } from "#connectors/core/errors";
 import { DomainError, type DomainErrorKind } from "./errors";
 import type { Logger } from "./logger.server";
 
@@ -31,6 +32,9 @@ export function errorResponse(error: unknown, logger?: Logger): Response {
       { error: { kind: error.kind, message: error.message, details: error.details } },
       { status: HTTP_STATUS[error.kind] },
     );
+  }
+  if (isConnectorError(error)) {
+    return json({ error: { kind: error.kind, message: error.message, details: { field: error.field, code: error.code, retryable: error.retryable } } }, { status: HTTP_STATUS[error.kind] });
   }
   logger?.error("unhandled error", { err: error });
   return json({ error: { kind: "INTERNAL", message: "Internal error" } }, { status: 500 });

@@ -7,6 +7,7 @@ import { createOutboxRelay, type OutboxRelay } from "./outbox.server";
 import { createInProcessRunner } from "./queue/in-process-runner.server";
 import type { JobRunner } from "./queue/types";
 import { createShopifyApp, type AdminGraphql, type ShopifyApp } from "./shopify.server";
+import { createShopifyAdmin, type ShopifyAdmin } from "./shopify-admin.server";
 import { createAdminAuth, type AdminAuth } from "./auth.server";
 
 /**
@@ -23,6 +24,8 @@ export interface AppRuntime {
   runner: JobRunner;
   relay: OutboxRelay;
   shopify: ShopifyApp;
+  /** Cost-aware Admin GraphQL clients: shopifyAdmin.adminClientFor(shop) (ADR 010). */
+  shopifyAdmin: ShopifyAdmin;
   auth: AdminAuth;
   now: () => Date;
   /** Start the job runner and outbox relay (the server does; one-shot CLI commands need not). */
@@ -52,6 +55,7 @@ export function createRuntime(env: Env, opts: RuntimeOptions = {}): AppRuntime {
     // Runs on a request, long after `runtime` below is initialised.
     afterAuth: async (args) => opts.afterAuth?.(runtime, args),
   });
+  const shopifyAdmin = createShopifyAdmin({ env, shopify, logger, adminUrl: env.SHOPIFY_ADMIN_URL, adminToken: env.SHOPIFY_ADMIN_TOKEN });
   let workers = false;
   const runtime: AppRuntime = {
     env,
@@ -62,6 +66,7 @@ export function createRuntime(env: Env, opts: RuntimeOptions = {}): AppRuntime {
     runner,
     relay,
     shopify,
+    shopifyAdmin,
     auth: createAdminAuth({ env, shopify, db: handle.db }),
     now,
     startWorkers() {
