@@ -1,6 +1,7 @@
 import type { AppRuntime } from "#app/platform/runtime.server";
 import { createInboundEventProcessor, PROCESS_INBOUND_EVENT } from "#app/platform/inbound-events.server";
 import { complianceHandlers } from "#app/workflows/compliance.server";
+import { shopifyInboundHandlers } from "#app/workflows/shopify-inbound.server";
 import { expireHolds, publishAts, publishChannelAts, PUBLISH_ATS_JOB, PUBLISH_CHANNEL_JOB, type AtsPublisher } from "#app/modules/inventory/index";
 
 export const EXPIRE_HOLDS_JOB = "inventory.expireHolds";
@@ -16,6 +17,9 @@ export function registerJobs(runtime: AppRuntime) {
   const { db, logger, now } = runtime;
   const inboundHandlers = {
     ...complianceHandlers({ db, logger, now }),
+    // orders, fulfillment orders, fulfillments, refunds, returns, inventory, locations, bulk
+    // operations.  shopify.bulkFinished (enqueued on bulk_operations/finish) is the importer's to register.
+    ...shopifyInboundHandlers({ db, logger, now }),
   };
   const processInbound = createInboundEventProcessor(db, inboundHandlers, now);
   runtime.runner.register<{ eventId: string }>(PROCESS_INBOUND_EVENT, (job) => processInbound(job.data));

@@ -101,6 +101,8 @@ export async function truncateAll(h: DbHandle) {
   await db.routingProfileVersion.deleteMany();
   await db.routingDecision.deleteMany();
   await db.locationDayCount.deleteMany();
+  await db.orderEvent.deleteMany();
+  await db.shopifyFulfillmentOrder.deleteMany();
   await db.orderLine.deleteMany();
   await db.order.deleteMany();
   for (const m of ["reservationAllocation", "reservation", "atsPublication", "channelPolicyOverride", "channelListing", "channel", "inventoryLedgerEntry", "inventoryLevel", "kitComponent", "variant", "product", "location"] as const) {

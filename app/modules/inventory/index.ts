@@ -18,6 +18,7 @@ export {
   releaseOrder,
   commitOrder,
   consumeOrder,
+  resyncOrderReservation,
   expireHolds,
   reallocateOrderTx,
   orderAllocations,
@@ -50,3 +51,13 @@ export {
   type ChannelPolicyInput,
 } from "./channels.service.server";
 export { loadCatalog, type CatalogLoad } from "./catalog.repository.server";
+export {
+  applyShopifyLocation,
+  removeShopifyLocation,
+  linkInventoryItem,
+  unlinkInventoryItem,
+  resolveShopifyLevel,
+  shopLocationRefs,
+  locationIdForShopify,
+  type ShopifyLocationInput,
+} from "./shopify-sync.service.server";

@@ -30,6 +30,11 @@ export interface ReserveOrderInput {
   /** Unpaid holds expire (default: the channel's holdTtlMinutes). */
   expiresAt?: Date | null;
   actor: string;
+  /**
+   * Add these lines to an order that already holds others (an edited order's new lines): the
+   * duplicate check then looks at these line keys only.  Default: the order is reserved whole.
+   */
+  append?: boolean;
 }
 
 export interface LineOutcome {
@@ -62,8 +67,8 @@ function isRetryableDbError(e: unknown): boolean {
   return code === "P1008" || /deadlock detected|could not serialize|40P01|40001|SQLITE_BUSY|database is locked|Operation has timed out/i.test(msg);
 }
 
-async function existingOutcome(db: Db, channelId: string, externalOrderId: string): Promise<ReserveOrderResult | null> {
-  const rows = await db.reservation.findMany({ where: { channelId, externalOrderId }, orderBy: { lineKey: "asc" } });
+async function existingOutcome(db: Db, channelId: string, externalOrderId: string, lineKeys?: string[]): Promise<ReserveOrderResult | null> {
+  const rows = await db.reservation.findMany({ where: { channelId, externalOrderId, ...(lineKeys ? { lineKey: { in: lineKeys } } : {}) }, orderBy: { lineKey: "asc" } });
   if (rows.length === 0) return null;
   const allocs = await db.reservationAllocation.findMany({ where: { reservationId: { in: rows.map((r) => r.id) } } });
   const variants = await db.variant.findMany({ where: { id: { in: rows.map((r) => r.variantId) } }, select: { id: true, sku: true } });
@@ -93,7 +98,8 @@ export async function reserveOrder(deps: { db: Db; now: () => Date; random?: () 
     keys.add(l.lineKey);
   }
 
-  const dup = await existingOutcome(db, input.channelId, input.externalOrderId);
+  const onlyLines = input.append ? input.lines.map((l) => l.lineKey) : undefined;
+  const dup = await existingOutcome(db, input.channelId, input.externalOrderId, onlyLines);
   if (dup) return dup;
 
   const channel = await db.channel.findFirst({ where: { id: input.channelId, shop: input.shop } });
@@ -221,7 +227,7 @@ export async function reserveOrder(deps: { db: Db; now: () => Date; random?: () 
     } catch (e) {
       if (isUniqueViolation(e)) {
         // The same order arrived twice at once: the other delivery won; report what it did.
-        const winner = await existingOutcome(db, input.channelId, input.externalOrderId);
+        const winner = await existingOutcome(db, input.channelId, input.externalOrderId, onlyLines);
         if (winner) return winner;
       }
       if ((e instanceof StockMoved || isRetryableDbError(e)) && attempt < MAX_ATTEMPTS) {
@@ -309,10 +315,57 @@ export async function commitOrder(deps: { db: Db; now: () => Date }, args: { sho
   }, TX_OPTIONS);
 }
 
-/** committed → consumed: fulfilled; Shopify's on_hand/committed carry the physical change. */
-export async function consumeOrder(deps: { db: Db }, args: { shop: string; channelId: string; externalOrderId: string }) {
-  const r = await deps.db.reservation.updateMany({ where: { shop: args.shop, channelId: args.channelId, externalOrderId: args.externalOrderId, status: "committed" }, data: { status: "consumed" } });
+/**
+ * committed → consumed: fulfilled; Shopify's on_hand/committed carry the physical change.  With
+ * `lineKeys`, only those lines (a partial fulfillment).
+ */
+export async function consumeOrder(deps: { db: Db }, args: { shop: string; channelId: string; externalOrderId: string; lineKeys?: string[] }) {
+  const r = await deps.db.reservation.updateMany({
+    where: { shop: args.shop, channelId: args.channelId, externalOrderId: args.externalOrderId, status: "committed", ...(args.lineKeys ? { lineKey: { in: args.lineKeys } } : {}) },
+    data: { status: "consumed" },
+  });
   return { consumed: r.count };
+}
+
+/**
+ * An order's lines changed at the channel (a Shopify order edit): make its reservation match.
+ * Lines that are unchanged keep their reservation untouched.  Lines that went away or changed
+ * (quantity or SKU), and lines refused before, are dropped in one transaction: held units are
+ * given back under the guard; a committed line only disappears, because Shopify's committed
+ * quantity changed with the edit and its next absolute level for the item carries that.  Then the
+ * new and changed lines are reserved like any order's (committed lines apply the mirror at once).
+ * Consumed (fulfilled) lines are never touched.  Routing afterwards is the caller's.
+ */
+export async function resyncOrderReservation(
+  deps: { db: Db; now: () => Date; random?: () => number },
+  args: { shop: string; channelId: string; externalOrderId: string; lines: OrderLineInput[]; reason: string; actor: string },
+) {
+  const want = new Map(args.lines.map((l) => [l.lineKey, l]));
+  const dropped = await deps.db.$transaction(async (tx) => {
+    const rows = await tx.reservation.findMany({ where: { shop: args.shop, channelId: args.channelId, externalOrderId: args.externalOrderId } });
+    const variants = await tx.variant.findMany({ where: { shop: args.shop, sku: { in: args.lines.map((l) => l.sku) } }, select: { id: true, sku: true } });
+    const variantOf = new Map(variants.map((v) => [v.sku, v.id]));
+    const drop = rows.filter((r) => {
+      if (r.status === "consumed") return false;
+      const w = want.get(r.lineKey);
+      return !w || r.status === "refused" || r.status === "released" || w.quantity !== r.quantity || variantOf.get(w.sku) !== r.variantId;
+    });
+    const changed: string[] = [];
+    const now = deps.now();
+    for (const r of drop) {
+      if (r.status === "held") changed.push(...(await releaseHeld(tx, r, args.reason, args.actor, now)));
+      await tx.reservationAllocation.deleteMany({ where: { reservationId: r.id } });
+      await tx.reservation.delete({ where: { id: r.id } });
+    }
+    if (changed.length) await markAtsChanged(tx, args.shop, [...new Set(changed)], now);
+    return { dropped: drop.map((r) => r.lineKey), kept: rows.filter((r) => !drop.includes(r)).map((r) => r.lineKey) };
+  }, TX_OPTIONS);
+  const kept = new Set(dropped.kept);
+  const add = args.lines.filter((l) => !kept.has(l.lineKey));
+  if (add.length === 0) return { dropped: dropped.dropped, added: [] as string[], status: "reserved" as const, reason: null };
+  const r = await reserveOrder(deps, { shop: args.shop, channelId: args.channelId, externalOrderId: args.externalOrderId, lines: add, actor: args.actor, append: true });
+  const reason = r.lines.find((l) => l.status === "refused" && l.reason)?.reason ?? null;
+  return { dropped: dropped.dropped, added: add.map((l) => l.lineKey), status: r.status, reason };
 }
 
 /** Release every unpaid hold whose time is up.  Safe to run from several workers at once. */

@@ -16,3 +16,19 @@ export {
   type OrderDetail,
 } from "./orders.repository.server";
 export { whatIf, MAX_WHAT_IF_ORDERS, type WhatIfReport } from "./what-if.server";
+export {
+  findOrderByExternalId,
+  applyOrderFacts,
+  isOlderThanApplied,
+  appendOrderEvent,
+  orderTimeline,
+  orderIdForSubject,
+  orderLinesOf,
+  resyncOrderLines,
+  recordFulfillmentOrder,
+  fulfillmentOrdersOf,
+  type OrderFactsInput,
+  type OrderEventInput,
+  type ResyncLine,
+  type FulfillmentOrderInput,
+} from "./channel-sync.service.server";

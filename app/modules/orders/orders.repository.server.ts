@@ -5,7 +5,7 @@ import { decisionsFor, latestDecisions, type StoredDecision } from "#app/modules
 
 type Q = Db | DbTx;
 
-export const ORDERS_TENANT_MODELS = ["Order", "OrderLine"] as const;
+export const ORDERS_TENANT_MODELS = ["Order", "OrderLine", "OrderEvent", "ShopifyFulfillmentOrder"] as const;
 
 export interface OrderListFilter {
   channel?: string;
@@ -219,9 +219,11 @@ export async function activeAllocationsOf(db: Q, shop: string, orders: { channel
 }
 
 export async function purgeOrdersData(tx: Q, shop: string) {
+  const events = await tx.orderEvent.deleteMany({ where: { shop } });
+  const fulfillmentOrders = await tx.shopifyFulfillmentOrder.deleteMany({ where: { shop } });
   const lines = await tx.orderLine.deleteMany({ where: { shop } });
   const orders = await tx.order.deleteMany({ where: { shop } });
-  return lines.count + orders.count;
+  return events.count + fulfillmentOrders.count + lines.count + orders.count;
 }
 
 /**
