@@ -431,6 +431,8 @@ describeEachDatabase("Shopify webhooks → orders, reservations, routing, invent
     const mine = await orderOf(5010);
     await send("orders", "orders/create", orderBody({ id: 5010, lines: [{ id: 50101, sku: "TEE", qty: 3 }] }), { shop: OTHER });
     await send("orders", "orders/cancelled", orderBody({ id: 5010, lines: [{ id: 50101, sku: "TEE", qty: 3 }], cancelledAt: "2026-11-24T11:00:00-08:00", updatedAt: "2026-11-24T11:00:00-08:00" }), { shop: OTHER });
+    // (Orders and levels are queued apart: let the order's optimistic commit land before Shopify's level.)
+    await processAll();
     await send("inventory", "inventory_levels/update", { inventory_item_id: 2001, location_id: 1001, available: 99, updated_at: "2026-11-24T12:00:00-08:00", admin_graphql_api_id: "gid://shopify/InventoryLevel/1001?inventory_item_id=2001" }, { shop: OTHER });
     await send("locations", "locations/deactivate", { ...sample("locations-create.json"), id: 1001, admin_graphql_api_id: GID.west, name: "West" }, { shop: OTHER });
     await send("inventory", "inventory_items/delete", { id: 2001, admin_graphql_api_id: GID.tee }, { shop: OTHER });
