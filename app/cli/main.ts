@@ -13,6 +13,7 @@ import { parseEnv, type Env } from "#app/platform/env.server";
 import type { AppRuntime } from "#app/platform/runtime.server";
 import { findOrder, getOrderDetail, listOrders, routeExistingOrder, whatIf } from "#app/modules/orders/index";
 import { printOrderRouting, printWhatIf } from "./print-routing";
+import { DEMO_ADMIN_TOKEN, freePort, startDemoPeers, type DemoPeers } from "./demo-peers.server";
 import { seedDemoShop } from "./seed.server";
 import { startServer } from "./serve.server";
 
@@ -165,6 +166,12 @@ async function withRuntime<T>(env: Env, fn: (rt: AppRuntime) => Promise<T>): Pro
 }
 
 async function serve(env: Env, opts: { demo: boolean }) {
+  // The demo runs the Shopify sandbox peer beside the app; the runtime's Admin client must know its
+  // URL from the start, so the port is chosen first.
+  const schemaDir = process.env.OMS_SHOPIFY_SCHEMA_DIR;
+  const withPeers = opts.demo && env.APP_MODE === "sandbox" && !env.SHOPIFY_ADMIN_URL && process.env.OMS_DEMO_PEERS !== "0";
+  const peerPort = withPeers && schemaDir ? await freePort() : null;
+  if (peerPort) env = { ...env, SHOPIFY_ADMIN_URL: `http://127.0.0.1:${peerPort}`, SHOPIFY_ADMIN_TOKEN: DEMO_ADMIN_TOKEN };
   const runtime = bootRuntime(env);
   const log = runtime.logger;
   if (opts.demo) {
@@ -180,6 +187,12 @@ async function serve(env: Env, opts: { demo: boolean }) {
     });
   }
   const server = await startServer(runtime, { root: ROOT, host: env.HOST, port: env.PORT });
+  let peers: DemoPeers | null = null;
+  if (withPeers && !schemaDir) log.warn("Shopify sandbox peer not started: OMS_SHOPIFY_SCHEMA_DIR is not set (run through ./oms, which fetches Shopify's schemas)");
+  if (peerPort && schemaDir) {
+    const orderEveryMs = Number(process.env.OMS_DEMO_ORDER_EVERY_MS ?? "20000");
+    peers = await startDemoPeers(runtime, { root: ROOT, port: peerPort, appUrl: server.url, schemaDir, orderEveryMs: Number.isFinite(orderEveryMs) ? orderEveryMs : 20000 });
+  }
   const banner = env.APP_MODE === "sandbox" ? `Sandbox admin UI: ${server.url}/app` : `App listening on ${server.url}`;
   log.info(banner, { mode: env.APP_MODE, database: runtime.provider });
   if (env.APP_MODE === "sandbox") console.log(`\n  ➜  Open ${server.url}/app   (Ctrl-C to stop)\n`);
@@ -191,8 +204,8 @@ async function serve(env: Env, opts: { demo: boolean }) {
     }
     stopping = true;
     log.info("stopping…", { signal });
-    server
-      .stop()
+    (peers ? peers.stop() : Promise.resolve())
+      .then(() => server.stop())
       .then(() => {
         log.info("stopped cleanly");
         process.exit(0);

@@ -1,7 +1,8 @@
 import type { AppRuntime } from "#app/platform/runtime.server";
 import { createInboundEventProcessor, PROCESS_INBOUND_EVENT } from "#app/platform/inbound-events.server";
 import { complianceHandlers } from "#app/workflows/compliance.server";
-import { shopifyInboundHandlers } from "#app/workflows/shopify-inbound.server";
+import { BULK_FINISHED_JOB, shopifyInboundHandlers } from "#app/workflows/shopify-inbound.server";
+import { importShopifyShop, SHOPIFY_IMPORT_JOB } from "#app/workflows/shopify-import.server";
 import { expireHolds, publishAts, publishChannelAts, PUBLISH_ATS_JOB, PUBLISH_CHANNEL_JOB, type AtsPublisher } from "#app/modules/inventory/index";
 
 export const EXPIRE_HOLDS_JOB = "inventory.expireHolds";
@@ -18,7 +19,7 @@ export function registerJobs(runtime: AppRuntime) {
   const inboundHandlers = {
     ...complianceHandlers({ db, logger, now }),
     // orders, fulfillment orders, fulfillments, refunds, returns, inventory, locations, bulk
-    // operations.  shopify.bulkFinished (enqueued on bulk_operations/finish) is the importer's to register.
+    // operations.
     ...shopifyInboundHandlers({ db, logger, now }),
   };
   const processInbound = createInboundEventProcessor(db, inboundHandlers, now);
@@ -30,5 +31,17 @@ export function registerJobs(runtime: AppRuntime) {
     publishChannelAts({ db, logger, now, publisherFor: (kind) => PUBLISHERS[kind], signal: job.signal, progress: (d, t) => job.progress(d, t, "republishing ATS") }, job.data),
   );
   runtime.runner.register(EXPIRE_HOLDS_JOB, () => expireHolds({ db, now }));
+  // Import / resync from Shopify, with visible progress (the connections page and `oms jobs`).
+  runtime.runner.register<{ shop: string }>(SHOPIFY_IMPORT_JOB, (job) =>
+    importShopifyShop(
+      { db, now, logger, client: runtime.shopifyAdmin.adminClientFor(job.data.shop), signal: job.signal, progress: (d, t, m) => job.progress(d, t, m) },
+      job.data.shop,
+    ),
+  );
+  // The import polls its own bulk operation; the finish webhook is recorded (the order timeline and
+  // `oms events` show it) and acknowledged here.
+  runtime.runner.register<{ bulkOperationId: string; status: string }>(BULK_FINISHED_JOB, async (job) => {
+    logger.info("Shopify bulk operation finished", { shop: job.shop, bulkOperationId: job.data.bulkOperationId, status: job.data.status });
+  });
   runtime.runner.repeat(EXPIRE_HOLDS_JOB, {}, 60_000);
 }

@@ -1,4 +1,7 @@
-import "@shopify/shopify-api/adapters/node";
+// No `import "@shopify/shopify-api/adapters/node"` here: the runtime adapter comes with
+// ./shopify.server ("@shopify/shopify-app-remix/adapters/node", imported below).  shopify-api's own
+// Node adapter would replace the request converter process-wide, and authenticate.webhook could no
+// longer read a Remix Request's headers (every webhook answered 400 missing_hmac).
 import { shopifyApi, LogSeverity, type Session } from "@shopify/shopify-api";
 import { SessionNotFoundError } from "@shopify/shopify-app-remix/server";
 import { systemClock, type ConnectorClock } from "#connectors/core/clock";

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
+import { systemClock } from "#connectors/core/clock";
+import { createMemoryBucketStore, createTokenBuckets } from "#connectors/core/token-bucket";
+import { ASSUMED_LIMITS, createAdminClient } from "#connectors/shopify/client/admin-client";
+import { createFetchTransport } from "#connectors/shopify/client/fetch-transport";
+import { startShopifySandbox, type ShopifySandbox } from "#connectors/shopify/sandbox/server";
+import { smallSeed } from "#connectors/shopify/sandbox/test-fixtures";
+import { importShopifyShop } from "#app/workflows/shopify-import.server";
+import { describeEachDatabase, truncateAll } from "#test/support/databases";
+import { memoryLogger } from "#test/support/runtime";
+import { makeSku, setStock } from "#test/support/inventory";
+
+/**
+ * Import / resync against the Shopify sandbox peer (real schema validation, real cost, a real
+ * bulk operation streamed as JSONL): hub rows are linked rather than duplicated, differences
+ * become ledger entries, and a second run changes nothing.
+ */
+const SHOP = "peer-import.myshopify.com";
+const T0 = new Date("2026-11-24T18:30:00Z");
+
+describeEachDatabase("Shopify import / resync (sandbox peer)", (tdb) => {
+  let sandbox: ShopifySandbox;
+  beforeAll(async () => {
+    const schemaDir = process.env.OMS_SHOPIFY_SCHEMA_DIR;
+    if (!schemaDir) throw new Error("OMS_SHOPIFY_SCHEMA_DIR is not set: run through ./oms test");
+    sandbox = await startShopifySandbox({ schemaDir, shop: SHOP, seed: smallSeed(), apiSecret: "secret", bulk: { startDelayMs: 0 } });
+  });
+  afterAll(async () => sandbox?.stop());
+  beforeEach(async () => truncateAll(tdb().handle));
+
+  const deps = () => ({
+    db: tdb().handle.db,
+    now: () => T0,
+    logger: memoryLogger("warn"),
+    pollMs: 20,
+    client: createAdminClient({
+      shop: SHOP,
+      transport: createFetchTransport({ baseUrl: sandbox.url, shop: SHOP, apiVersion: "2026-10", accessToken: sandbox.accessToken }),
+      buckets: createTokenBuckets({ store: createMemoryBucketStore(), limits: () => ASSUMED_LIMITS, now: systemClock.now, sleep: systemClock.sleep }),
+      now: systemClock.now,
+      sleep: systemClock.sleep,
+      random: systemClock.random,
+    }),
+  });
+
+  it("creates what the hub lacks, links what it has, and records differences in the ledger", async () => {
+    const { db } = tdb().handle;
+    // The hub already knows one location (by name) and one SKU with a different count.
+    const west = await db.location.create({ data: { id: "hub-west", shop: SHOP, name: "West Warehouse", kind: "warehouse", latitude: 34, longitude: -117 } });
+    const tee = await makeSku(db, SHOP, "TEE-M");
+    await setStock(db, SHOP, tee.id, west.id, 7);
+
+    const r = await importShopifyShop(deps(), SHOP);
+    expect(r.locations).toEqual({ seen: 4, created: 3, linked: 1 });
+    expect(r.variants).toMatchObject({ seen: 6, linked: 1, created: 5, withoutSku: 0 });
+    expect(r.levels).toMatchObject({ seen: 10, skipped: 0, ignoredOlder: 0 });
+    // Linked, not duplicated.
+    expect(await db.location.count({ where: { shop: SHOP } })).toBe(4);
+    expect((await db.location.findUniqueOrThrow({ where: { id: "hub-west" } })).shopifyLocationId).toMatch(/^gid:\/\/shopify\/Location\/\d+$/);
+    expect((await db.variant.findUniqueOrThrow({ where: { id: tee.id } })).shopifyInventoryItemId).toMatch(/^gid:\/\/shopify\/InventoryItem\//);
+    // Shopify's 10 replaces the hub's 7 with a ledger entry that says why.
+    const level = await db.inventoryLevel.findUniqueOrThrow({ where: { variantId_locationId: { variantId: tee.id, locationId: west.id } } });
+    expect(level.available).toBe(10);
+    const entry = await db.inventoryLedgerEntry.findFirstOrThrow({ where: { variantId: tee.id, locationId: west.id, quantityName: "available", source: "sync" } });
+    expect(entry).toMatchObject({ delta: 3, resulting: 10, reason: "Shopify import/resync", actor: "shopify.import" });
+    // Every quantity name came across (TEE-L at the East DC: safety stock and damaged).
+    const teeL = await db.variant.findFirstOrThrow({ where: { shop: SHOP, sku: "TEE-L" } });
+    const east = await db.location.findFirstOrThrow({ where: { shop: SHOP, name: "East DC" } });
+    expect(await db.inventoryLevel.findUniqueOrThrow({ where: { variantId_locationId: { variantId: teeL.id, locationId: east.id } } })).toMatchObject({ available: 4, safetyStock: 1, damaged: 1 });
+    // Products carry Shopify's tags (routing conditions and demand tiers read them).
+    expect((await db.product.findFirstOrThrow({ where: { shop: SHOP, title: "Camp Cap" } })).tags).toBe("accessories");
+  });
+
+  it("a second run (resync) changes nothing and writes no ledger entry", async () => {
+    await importShopifyShop(deps(), SHOP);
+    const { db } = tdb().handle;
+    const before = await db.inventoryLedgerEntry.count();
+    const again = await importShopifyShop(deps(), SHOP);
+    expect(again.levels).toMatchObject({ seen: 10, changed: 0 });
+    expect(again.variants).toMatchObject({ created: 0, linked: 6 });
+    expect(await db.inventoryLedgerEntry.count()).toBe(before);
+    expect(await db.variant.count({ where: { shop: SHOP } })).toBe(6);
+  });
+});
