@@ -23,7 +23,7 @@ export interface DemoApp {
  * `oms demo` as a person runs it: production build, sandbox mode, embedded SQLite in a temp
  * directory, in-process job runner, on a free port.  Resolves once it printed its URL.
  */
-export async function startDemoApp(opts: { timeoutMs?: number } = {}): Promise<DemoApp> {
+export async function startDemoApp(opts: { timeoutMs?: number; /** Run the Shopify sandbox peer (import + order stream every N ms; 0 = no stream). */ shopifyPeer?: { orderEveryMs: number } } = {}): Promise<DemoApp> {
   if (!fs.existsSync(path.join(ROOT, "build/server/index.js"))) throw new Error("no production build: run ./oms test (it builds first)");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oms-e2e-"));
   fs.mkdirSync(E2E_OUT, { recursive: true });
@@ -37,6 +37,8 @@ export async function startDemoApp(opts: { timeoutMs?: number } = {}): Promise<D
       LOG_FORMAT: "json",
       DATABASE_URL: `file:${path.join(dir, "e2e.sqlite")}`,
       OMS_ENCRYPTION_KEYS: TEST_KEYS,
+      // Without the schema dir the demo runs no Shopify peer (and says so in its log).
+      ...(opts.shopifyPeer ? { OMS_SHOPIFY_SCHEMA_DIR: process.env.OMS_SHOPIFY_SCHEMA_DIR, OMS_DEMO_ORDER_EVERY_MS: String(opts.shopifyPeer.orderEveryMs) } : {}),
     },
   });
   let output = "";
