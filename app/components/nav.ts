@@ -7,4 +7,5 @@ export const NAV: NavItem[] = [
   { url: "/app/inventory", label: "Inventory" },
   { url: "/app/channels", label: "Channels" },
   { url: "/app/routing", label: "Routing" },
+  { url: "/app/connections", label: "Connections" },
 ];
