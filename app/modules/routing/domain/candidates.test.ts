@@ -64,7 +64,7 @@ describe("filterCandidates", () => {
     expect(verdict(location("x", { stock: {} }), input)).toBe("no stock for any line (constructor)");
   });
 
-  describe("hours and cut-offs (same-day and pickup only)", () => {
+  describe("hours and cut-offs (same-day only; a pickup only notes them)", () => {
     // A store 5 km from the customer, so same-day is within its zone.
     const store = (fields: Partial<RoutingLocation> = {}) =>
       location("st", { kind: "store", shipsFromStore: true, offersPickup: true, lat: 32.75, lng: -117.16, openingHours: STORE_HOURS, sameDayCutoffMinutes: 16 * 60, stock: stocked, ...fields });
@@ -80,7 +80,7 @@ describe("filterCandidates", () => {
       );
     });
     it("closing time is exclusive", () => {
-      expect(verdict(store({ localTime: { weekday: "tue", minutes: 20 * 60, date: "2026-11-24" } }), pickup)).toBe(
+      expect(verdict(store({ localTime: { weekday: "tue", minutes: 20 * 60, date: "2026-11-24" } }), sameDay)).toBe(
         "closed now (tue 20:00; tue hours 10:00-20:00)",
       );
     });
@@ -94,8 +94,13 @@ describe("filterCandidates", () => {
     it("a short-day exception replaces the weekday's hours", () => {
       const eve = (minutes: number) =>
         store({ localTime: { weekday: "thu", minutes, date: "2026-12-24" }, exceptions: [{ date: "2026-12-24", hours: [["10:00", "15:00"]] }], sameDayCutoffMinutes: undefined });
-      expect(verdict(eve(14 * 60 + 59), pickup)).toMatch(/^accepted/);
-      expect(verdict(eve(15 * 60 + 30), pickup)).toBe("closed now (thu 15:30; exception 2026-12-24 hours 10:00-15:00)");
+      expect(verdict(eve(14 * 60 + 59), sameDay)).toMatch(/^accepted/);
+      expect(verdict(eve(15 * 60 + 30), sameDay)).toBe("closed now (thu 15:30; exception 2026-12-24 hours 10:00-15:00)");
+    });
+    it("a pickup at a closed store is still accepted, with a note: it is ready when the store opens", () => {
+      expect(verdict(store({ localTime: { weekday: "tue", minutes: 21 * 60, date: "2026-11-24" } }), pickup)).toBe(
+        "accepted: 0 km, 0¢, 0 days; stocks 1 of 1 lines; closed now (tue 21:00; tue hours 10:00-20:00): ready for pickup when it opens",
+      );
     });
     it("an exception that neither closes nor gives hours keeps the weekday's", () => {
       expect(verdict(store({ exceptions: [{ date: "2026-11-24", closed: false }] }), sameDay)).toMatch(/^accepted/);

@@ -1,7 +1,12 @@
 /**
  * Which locations may serve an order under a rule: the rule's filter, the location's switches,
- * stock, hours and cut-offs for same-day and pickup, and the daily ship-from-store cap.  Every
- * location gets an entry with the first reason that rules it out (or what it offers).
+ * stock, hours and cut-offs for same-day, and the daily ship-from-store cap.  Every location gets
+ * an entry with the first reason that rules it out (or what it offers).
+ *
+ * Hours bind same-day orders only.  A pickup goes to the store the customer chose whatever the
+ * time: placed overnight or after closing, it is ready when the store opens (Shopify's local
+ * pickup promises a pickup time, from one hour to days), so the trace notes it rather than
+ * refusing the order.
  */
 import { closedReason } from "./hours";
 import { estimateShipment, zoneTableFor } from "./costs";
@@ -39,13 +44,13 @@ export function filterCandidates(order: RoutingOrder, network: RoutingNetwork, r
     if (typeof result === "string") {
       trace.push({ ruleId: rule.id, locationId: location.id, accepted: false, reason: result });
     } else {
-      const { candidate, stockedLines } = result;
+      const { candidate, stockedLines, note } = result;
       accepted.push(candidate);
       trace.push({
         ruleId: rule.id,
         locationId: location.id,
         accepted: true,
-        reason: `${candidate.distanceKm} km, ${candidate.costCents}¢, ${candidate.days} days; stocks ${stockedLines} of ${order.lines.length} lines`,
+        reason: `${candidate.distanceKm} km, ${candidate.costCents}¢, ${candidate.days} days; stocks ${stockedLines} of ${order.lines.length} lines${note ? `; ${note}` : ""}`,
       });
     }
   }
@@ -53,7 +58,7 @@ export function filterCandidates(order: RoutingOrder, network: RoutingNetwork, r
 }
 
 /** The candidate (and how many lines it stocks), or the first reason the location cannot serve this order under this rule. */
-function assess(order: RoutingOrder, network: RoutingNetwork, rule: Rule, location: RoutingLocation): { candidate: Candidate; stockedLines: number } | string {
+function assess(order: RoutingOrder, network: RoutingNetwork, rule: Rule, location: RoutingLocation): { candidate: Candidate; stockedLines: number; note?: string } | string {
   const filter = rule.candidateFilter;
   const pickup = order.speed === "pickup";
 
@@ -92,10 +97,11 @@ function assess(order: RoutingOrder, network: RoutingNetwork, rule: Rule, locati
     return `no stock for any line (${order.lines.map((l) => l.sku).filter((s, i, all) => all.indexOf(s) === i).join(", ")})`;
   }
 
-  if (order.speed === "same_day" || pickup) {
+  if (order.speed === "same_day") {
     const closed = closedReason(location);
     if (closed !== null) return closed;
   }
+  const closedForPickup = pickup ? closedReason(location) : null;
 
   // Caps count shipments a store packs; a pickup is collected, not shipped.
   let remainingCap: number | null = null;
@@ -104,5 +110,9 @@ function assess(order: RoutingOrder, network: RoutingNetwork, rule: Rule, locati
     if (remainingCap <= 0) return `daily ship-from-store cap reached (${location.usedToday}/${location.dailyCap})`;
   }
 
-  return { candidate: { location, distanceKm, costCents: estimate.costCents, days: estimate.days, stock, remainingCap }, stockedLines };
+  return {
+    candidate: { location, distanceKm, costCents: estimate.costCents, days: estimate.days, stock, remainingCap },
+    stockedLines,
+    ...(closedForPickup ? { note: `${closedForPickup}: ready for pickup when it opens` } : {}),
+  };
 }

@@ -39,8 +39,8 @@ export function hoursToday(location: RoutingLocation): { ranges: TimeRange[]; so
 }
 
 /**
- * Why the location cannot serve a same-day or pickup order right now (closed, or past its cut-off),
- * or null when it can.
+ * Why the location cannot serve a same-day order right now (closed, or past its cut-off), or null
+ * when it can.  For a pickup it is only a note: the order waits for the store to open.
  */
 export function closedReason(location: RoutingLocation): string | null {
   const now = location.localTime.minutes;

@@ -141,7 +141,7 @@ function violations({ order, network, rule: r }: Instance, decision: RoutingDeci
     }
     const pickup = order.speed === "pickup";
     if (!pickup && loc.dailyCap !== null && loc.usedToday + 1 > loc.dailyCap) problems.push(`${loc.id} over its daily cap`);
-    if ((pickup || order.speed === "same_day") && closedReason(loc) !== null) problems.push(`${loc.id} is closed: ${closedReason(loc)}`);
+    if (order.speed === "same_day" && closedReason(loc) !== null) problems.push(`${loc.id} is closed: ${closedReason(loc)}`);
     if (pickup && loc.id !== order.pickupLocationId) problems.push("pickup from another store");
     if (pickup && !loc.offersPickup) problems.push("pickup at a store without pickup");
     if (!pickup && !order.b2b && !loc.shipsOnline) problems.push(`${loc.id} does not ship online orders`);

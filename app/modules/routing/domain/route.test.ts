@@ -144,13 +144,11 @@ describe("routeOrder: pickup", () => {
     });
   });
 
-  it("fails with the store's reason when it cannot (closed now)", () => {
+  it("still goes to the chosen store when it is closed now: ready when it opens, and the trace says so", () => {
     const network = tweak(demoNetwork({ la: { A: 1 } }), "la", { localTime: { weekday: "tue", minutes: 21 * 60, date: "2026-11-24" } });
-    expect(routeOrder(pickup, network, demoProfile())).toMatchObject({
-      status: "queued",
-      queue: "pickup-exceptions",
-      reason: 'pickup store cannot fill the order today (rule "Store pickup" (pickup) found no plan: pickup store la: closed now (tue 21:00; tue hours 10:00-20:00))',
-    });
+    const decision = routeOrder(pickup, network, demoProfile());
+    expect(decision).toMatchObject({ status: "routed", ruleId: "pickup" });
+    expect(decision.trace.candidates.find((c) => c.locationId === "la")!.reason).toMatch(/closed now \(tue 21:00; tue hours 10:00-20:00\): ready for pickup when it opens$/);
   });
 
   it("fails when the store lacks stock, or is not in the network", () => {

@@ -197,7 +197,7 @@ export interface RoutingLocation {
   /** null: no hours constraint (e.g. a 24/7 warehouse). */
   openingHours: OpeningHours | null;
   exceptions: HoursException[];
-  /** Same-day and pickup orders must be placed before this many minutes after local midnight. */
+  /** Same-day orders must be placed before this many minutes after local midnight. */
   sameDayCutoffMinutes?: number;
   handlingCostCents: number;
   handlingDays: number;
