@@ -184,8 +184,8 @@ class Search {
       this.idRank[c] = this.idByRank.length - 1;
     });
     // Sized for a two-level heuristic search (singles, then up to BEAM_WIDTH·n pairs); they grow if need be.
-    this.scored = new ScoredSets(this.scorer, this.idRank, 4 * n);
-    this.seen = new KeyTable(2 * n);
+    this.scored = new ScoredSets(this.scorer, this.idRank, BEAM_WIDTH * n);
+    this.seen = new KeyTable(BEAM_WIDTH * n);
     this.evaluated = new KeyTable(BEAM_WIDTH * n);
 
     // The singles are scored first, so entry c is candidate c alone.
@@ -464,6 +464,20 @@ class Search {
 
   /** Backtracking over the group's lines (largest first); one line per location slot, no splitting. */
   private packWhole(g: number, out: Allocation[] | null): boolean {
+    const lines = this.groups[g]!.lines;
+    if (lines.length === 1) {
+      // The backtracking for one line, without the recursion: the first slot not short of it, one step per slot tried.
+      const line = lines[0]!;
+      const qty = this.qty[line]!;
+      const base = g * this.n;
+      for (let s = 0; s < this.slots && s < PACKING_BUDGET; s++) {
+        if (this.stock[base + this.ordered[s]!]! < qty) continue;
+        this.slotUsed[s] = 1;
+        if (out) out.push({ line, candidate: this.ordered[s]!, quantity: qty });
+        return true;
+      }
+      return false;
+    }
     this.fillLeft(g);
     this.placing = this.groups[g]!.lines;
     this.steps = 0;
