@@ -3,6 +3,7 @@ import { createInboundEventProcessor, PROCESS_INBOUND_EVENT } from "#app/platfor
 import { complianceHandlers } from "#app/workflows/compliance.server";
 import { BULK_FINISHED_JOB, shopifyInboundHandlers } from "#app/workflows/shopify-inbound.server";
 import { importShopifyShop, SHOPIFY_IMPORT_JOB } from "#app/workflows/shopify-import.server";
+import { createShopifyOrder, SHOPIFY_CREATE_ORDER_JOB, SHOPIFY_SYNC_FULFILLMENT_JOB, syncShopifyFulfillment, type ShopifyOrderWriteJob } from "#app/workflows/shopify-writes.server";
 import { expireHolds, publishAts, publishChannelAts, PUBLISH_ATS_JOB, PUBLISH_CHANNEL_JOB, type AtsPublisher } from "#app/modules/inventory/index";
 
 export const EXPIRE_HOLDS_JOB = "inventory.expireHolds";
@@ -43,5 +44,10 @@ export function registerJobs(runtime: AppRuntime) {
   runtime.runner.register<{ bulkOperationId: string; status: string }>(BULK_FINISHED_JOB, async (job) => {
     logger.info("Shopify bulk operation finished", { shop: job.shop, bulkOperationId: job.data.bulkOperationId, status: job.data.status });
   });
+  // Writes out after routing (outbox rows of the routing transaction): move Shopify's fulfillment
+  // orders to the routed locations; create other channels' orders in Shopify once.
+  const writesDeps = (shop: string) => ({ db, now, logger, client: runtime.shopifyAdmin.adminClientFor(shop) });
+  runtime.runner.register<ShopifyOrderWriteJob>(SHOPIFY_SYNC_FULFILLMENT_JOB, (job) => syncShopifyFulfillment(writesDeps(job.data.shop), job.data));
+  runtime.runner.register<ShopifyOrderWriteJob>(SHOPIFY_CREATE_ORDER_JOB, (job) => createShopifyOrder(writesDeps(job.data.shop), job.data));
   runtime.runner.repeat(EXPIRE_HOLDS_JOB, {}, 60_000);
 }

@@ -17,10 +17,11 @@ import {
   type SpeedClass,
   type StoredDecision,
 } from "#app/modules/routing/index";
-import { isUniqueViolation, type Db } from "#app/platform/db/client.server";
+import { isUniqueViolation, type Db, type DbTx } from "#app/platform/db/client.server";
 import { DomainError } from "#app/platform/errors";
 import { domainErrorFromZod } from "#app/platform/http.server";
 import type { Logger } from "#app/platform/logger.server";
+import { writeOutbox } from "#app/platform/outbox.server";
 import { locate } from "./domain/centroids";
 import { planToAllocations, slotsFor, toRoutingOrder, type HubOrder, type OrderStatus } from "./domain/order";
 
@@ -243,6 +244,7 @@ export async function routeExistingOrder(deps: OrdersDeps, shop: string, orderId
             await takeSlotsTx(tx, shop, slots);
           }
           const rec = await recordDecisionTx(tx, shop, { orderId, profileKey: DEFAULT_PROFILE, decision, trigger: args.trigger, actor: args.actor, slots: decision.status === "routed" ? slots.map(({ locationId, day }) => ({ locationId, day })) : (previous?.slots ?? []), now });
+          if (decision.status === "routed" && decision.plan) await writeShopifyOutboxTx(tx, shop, { order, channel, sequence: rec.sequence, locationIds: decision.plan.shipments.map((s) => s.locationId) });
           await tx.order.update({
             where: { id: orderId },
             data: { status: decision.status, routedAt: decision.status === "routed" ? now : order.routedAt, queue: decision.queue, statusReason: decision.reason },
@@ -263,6 +265,39 @@ export async function routeExistingOrder(deps: OrdersDeps, shop: string, orderId
       throw e;
     }
   }
+}
+
+/**
+ * Job names of app/workflows/shopify-writes.server.ts (a module may not import a workflow, so the
+ * names are repeated here; the integration test runs the whole path).
+ */
+const SHOPIFY_SYNC_FULFILLMENT_JOB = "shopify.syncFulfillment";
+const SHOPIFY_CREATE_ORDER_JOB = "shopify.createOrder";
+
+/**
+ * Tell Shopify about a routing decision, in the decision's transaction (transactional outbox):
+ *  - Shopify's own orders (the channel does not hold stock; the external id is the order's gid):
+ *    move its fulfillment orders to the routed locations;
+ *  - other channels' orders (hubHoldsStock): create the order in Shopify (once), then the same.
+ * Only when a routed location is linked to a Shopify location: a shop without Shopify (or a plan
+ * entirely outside it) has nothing to tell.  The job drops a decision that is no longer the newest.
+ */
+async function writeShopifyOutboxTx(
+  tx: DbTx,
+  shop: string,
+  args: { order: { id: string; externalOrderId: string }; channel: { hubHoldsStock: boolean }; sequence: number; locationIds: string[] },
+) {
+  const shopifyOrder = args.order.externalOrderId.startsWith("gid://shopify/Order/");
+  if (!args.channel.hubHoldsStock && !shopifyOrder) return;
+  const linked = await tx.location.count({ where: { shop, id: { in: [...new Set(args.locationIds)] }, shopifyLocationId: { not: null } } });
+  if (linked === 0) return;
+  await writeOutbox(tx, {
+    shop,
+    topic: args.channel.hubHoldsStock ? SHOPIFY_CREATE_ORDER_JOB : SHOPIFY_SYNC_FULFILLMENT_JOB,
+    payload: { shop, orderId: args.order.id, decisionSequence: args.sequence },
+    // One Shopify write per order at a time: a re-route's job waits for the previous one.
+    jobKey: `shopify-order:${args.order.id}`,
+  });
 }
 
 function isBusy(e: unknown): boolean {

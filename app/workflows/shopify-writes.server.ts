@@ -1,0 +1,357 @@
+import { isConnectorError } from "#connectors/core/errors";
+import type { AdminClient } from "#connectors/shopify/client/admin-client";
+import { FULFILLMENT_ORDER_MOVE, ORDER_CREATE, ORDER_FULFILLMENT_ORDERS, ORDERS } from "#connectors/shopify/client/documents";
+import type * as G from "#connectors/shopify/client/generated/admin.generated";
+import { commitOrder } from "#app/modules/inventory/index";
+import { appendOrderEvent, recordFulfillmentOrder } from "#app/modules/orders/index";
+import { decisionsFor, type RoutingPlan } from "#app/modules/routing/index";
+import type { Db } from "#app/platform/db/client.server";
+import { DomainError } from "#app/platform/errors";
+import type { Logger } from "#app/platform/logger.server";
+
+/**
+ * Writes out to Shopify after routing (issue 5 item 4; ADR 009, 010; brief §2.3, §2.4).
+ *
+ *  - `shopify.syncFulfillment` — an order Shopify sold (online, POS, B2B): load its fulfillment
+ *    orders, link them to the hub order, and move every open one whose assigned location is not
+ *    the routed one (`fulfillmentOrderMove`; per line when the plan splits the order).
+ *  - `shopify.createOrder` — an order another channel sold (Amazon, the B2B portal): create it in
+ *    Shopify once (`orderCreate`, DECREMENT_IGNORING_POLICY; the "never twice" check is a search by
+ *    `source_identifier` before every create, so a retry after an unknown outcome finds the first
+ *    one), commit the hub's hold (held → committed), then the same fulfillment-order sync.
+ *
+ * Both are enqueued through the outbox in the routing transaction with the decision's sequence;
+ * a job whose decision is no longer the newest does nothing (the newer one has its own job).
+ * Re-running after success does nothing: assigned locations are compared before any move.
+ * A refusal (userErrors) is written on the order's timeline and fails the job permanently with
+ * the field named.
+ */
+export const SHOPIFY_SYNC_FULFILLMENT_JOB = "shopify.syncFulfillment";
+export const SHOPIFY_CREATE_ORDER_JOB = "shopify.createOrder";
+
+export interface ShopifyOrderWriteJob {
+  shop: string;
+  orderId: string;
+  decisionSequence: number;
+}
+
+export interface ShopifyWritesDeps {
+  db: Db;
+  now: () => Date;
+  logger: Logger;
+  client: AdminClient;
+}
+
+const ACTOR = "shopify.writes";
+const SOURCE = "shopify.writes";
+/** Sized to keep the query under Shopify's single-query cost limit (1000): about 6 × (3 × 40 + 8). */
+const FO_PAGE = 6;
+const FO_LINES = 40;
+
+type FulfillmentOrderNode = NonNullable<G.OmsOrderFulfillmentOrdersQuery["order"]>["fulfillmentOrders"]["nodes"][number];
+
+export type WriteOutcome =
+  | { status: "skipped"; reason: string }
+  | { status: "done"; shopifyOrderId: string; created?: boolean; moved: MoveSummary[]; unchanged: number; fulfillmentOrders: number };
+
+interface MoveSummary {
+  fulfillmentOrderId: string;
+  movedFulfillmentOrderId: string | null;
+  from: string | null;
+  to: string;
+  lines: { id: string; sku: string | null; quantity: number }[] | "all";
+}
+
+/** The order and its newest decision, or why there is nothing to do. */
+async function currentDecision(db: Db, job: ShopifyOrderWriteJob) {
+  const skip = (reason: string) => ({ ok: false as const, reason });
+  const order = await db.order.findFirst({ where: { id: job.orderId, shop: job.shop } });
+  if (!order) return skip(`order ${job.orderId} not found`);
+  if (order.status === "cancelled" || order.status === "refused") return skip(`order is ${order.status}`);
+  const latest = (await decisionsFor(db, job.shop, job.orderId))[0];
+  if (!latest || latest.sequence !== job.decisionSequence) return skip(`decision ${job.decisionSequence} is stale (newest: ${latest?.sequence ?? "none"})`);
+  if (latest.status !== "routed" || !latest.plan) return skip(`decision ${latest.sequence} is ${latest.status}`);
+  const channel = await db.channel.findUniqueOrThrow({ where: { id: order.channelId } });
+  return { ok: true as const, order, channel, decision: latest, plan: latest.plan };
+}
+
+/** The job `shopify.syncFulfillment`: an order Shopify sold, moved to where routing put it. */
+export async function syncShopifyFulfillment(deps: ShopifyWritesDeps, job: ShopifyOrderWriteJob): Promise<WriteOutcome> {
+  const cur = await currentDecision(deps.db, job);
+  if (!cur.ok) return skipped(deps, job, cur.reason);
+  const { order } = cur;
+  if (!order.externalOrderId.startsWith("gid://shopify/Order/")) return skipped(deps, job, `${order.externalOrderId} is not a Shopify order`);
+  const r = await moveFulfillmentOrders(deps, job, order.id, order.externalOrderId, cur.plan);
+  return { status: "done", shopifyOrderId: order.externalOrderId, ...r };
+}
+
+/** The job `shopify.createOrder`: another channel's order, created in Shopify once, committed, then moved. */
+export async function createShopifyOrder(deps: ShopifyWritesDeps, job: ShopifyOrderWriteJob): Promise<WriteOutcome> {
+  const cur = await currentDecision(deps.db, job);
+  if (!cur.ok) return skipped(deps, job, cur.reason);
+  const { order, channel, plan } = cur;
+  const { db, client } = deps;
+
+  let shopify = await findCreatedOrder(client, channel.code, order.externalOrderId);
+  let created = false;
+  if (!shopify) {
+    const lines = await db.orderLine.findMany({ where: { shop: job.shop, orderId: order.id }, orderBy: { lineKey: "asc" } });
+    const variants = new Map((await db.variant.findMany({ where: { shop: job.shop, sku: { in: lines.map((l) => l.sku) } } })).map((v) => [v.sku, v]));
+    const lineItems: G.OrderCreateLineItemInput[] = [];
+    for (const [i, l] of lines.entries()) {
+      const variantId = variants.get(l.sku)?.shopifyVariantId;
+      if (!variantId) {
+        const error = DomainError.invalid(`order.lines.${i}.sku`, `${l.sku} is not linked to a Shopify variant (run the import), so the order cannot be created in Shopify`);
+        await failed(deps, job, "shopify.order_create_failed", { field: `order.lines.${i}.sku`, message: error.message });
+        throw error;
+      }
+      lineItems.push({
+        variantId,
+        quantity: l.quantity,
+        priceSet: { shopMoney: { amount: (l.priceCents / 100).toFixed(2), currencyCode: order.currencyCode as G.CurrencyCode } },
+      });
+    }
+    const dest = JSON.parse(order.destination) as { countryCode: string; provinceCode?: string | null; zip?: string | null; city?: string | null };
+    const input: G.OrderCreateOrderInput = {
+      lineItems,
+      // Immutable after creation: the channel and its order id (the idempotency search reads them).
+      sourceName: channel.code,
+      sourceIdentifier: order.externalOrderId,
+      currency: order.currencyCode as G.CurrencyCode,
+      shippingAddress: {
+        countryCode: dest.countryCode as G.CountryCode,
+        ...(dest.provinceCode ? { provinceCode: dest.provinceCode } : {}),
+        ...(dest.zip ? { zip: dest.zip } : {}),
+        ...(dest.city ? { city: dest.city } : {}),
+      },
+      tags: [channel.code],
+      // No customer: the hub has no email for marketplace buyers (customer.toUpsert needs one).
+    };
+    try {
+      // Not retry-safe: an unknown outcome throws UNAVAILABLE (OUTCOME_UNKNOWN) and the job's retry
+      // searches first.
+      const data = await client.mutate(ORDER_CREATE, { order: input });
+      const o = data.orderCreate?.order;
+      if (!o) throw new DomainError("UNAVAILABLE", "orderCreate returned no order");
+      shopify = { id: o.id, name: o.name, sourceName: o.sourceName ?? null, sourceIdentifier: o.sourceIdentifier ?? null };
+      created = true;
+    } catch (e) {
+      if (isConnectorError(e) && !e.retryable) {
+        await failed(deps, job, "shopify.order_create_failed", { field: e.field ?? null, code: e.code ?? null, message: e.message });
+      }
+      throw e;
+    }
+  }
+  // Idempotent on the order: a second run (or a re-route) appends nothing.
+  await appendOrderEvent(db, {
+    shop: job.shop,
+    orderId: order.id,
+    kind: "shopify.order_created",
+    source: SOURCE,
+    occurredAt: deps.now(),
+    subjectId: shopify.id,
+    sourceEventId: `shopify.orderCreate:${order.id}`,
+    summary: { shopifyOrderId: shopify.id, name: shopify.name, sourceName: shopify.sourceName, sourceIdentifier: shopify.sourceIdentifier, foundBySearch: !created },
+  });
+  // Shopify now counts the units (committed at its location): the hub's hold becomes committed so
+  // they are not counted twice.  Only held rows change, so this is a no-op on a re-run.
+  await commitOrder({ db, now: deps.now }, { shop: job.shop, channelId: order.channelId, externalOrderId: order.externalOrderId, actor: ACTOR, reference: shopify.id });
+  if (created) deps.logger.info("order created in Shopify", { shop: job.shop, orderId: order.id, shopifyOrderId: shopify.id, name: shopify.name });
+  const r = await moveFulfillmentOrders(deps, job, order.id, shopify.id, plan);
+  return { status: "done", shopifyOrderId: shopify.id, created, ...r };
+}
+
+/** The Shopify order created earlier for this channel order, if any ("never twice"). */
+async function findCreatedOrder(client: AdminClient, sourceName: string, externalOrderId: string) {
+  const quoted = `"${externalOrderId.replace(/["\\]/g, "\\$&")}"`;
+  const data = await client.query(ORDERS, { first: 5, query: `source_identifier:${quoted}`, lineItemsFirst: 1 });
+  const hit = data.orders.nodes.find((o) => o.sourceIdentifier === externalOrderId && o.sourceName === sourceName);
+  return hit ? { id: hit.id, name: hit.name, sourceName: hit.sourceName ?? null, sourceIdentifier: hit.sourceIdentifier ?? null } : null;
+}
+
+/**
+ * Load the Shopify order's fulfillment orders, record and link them, and move each open one (or
+ * its lines) whose assigned location is not the plan's.  Quantities are matched by SKU: a line
+ * stays where the plan wants some of it first (so a second run moves nothing), the rest goes to
+ * the other shipments' locations.
+ */
+async function moveFulfillmentOrders(deps: ShopifyWritesDeps, job: ShopifyOrderWriteJob, orderId: string, shopifyOrderId: string, plan: RoutingPlan) {
+  const { db, client } = deps;
+  const data = await client.query(ORDER_FULFILLMENT_ORDERS, { orderId: shopifyOrderId, first: FO_PAGE, lineItemsFirst: FO_LINES });
+  if (!data.order) {
+    const error = DomainError.notFound(`Shopify order ${shopifyOrderId}`);
+    await failed(deps, job, "shopify.fulfillment_sync_failed", { field: "order.id", message: error.message });
+    throw error;
+  }
+  const fos = data.order.fulfillmentOrders.nodes;
+  if (data.order.fulfillmentOrders.pageInfo.hasNextPage) deps.logger.warn("order has more fulfillment orders than one page: only the first are synced", { shop: job.shop, orderId, shopifyOrderId, page: FO_PAGE });
+  // Brief trap 12: fulfillment orders appear after Shopify's own routing (order_routing_complete).
+  // Retry with the runner's backoff until they exist.
+  if (!fos.length) throw new DomainError("UNAVAILABLE", `Shopify order ${shopifyOrderId} has no fulfillment orders yet`);
+
+  const locations = await db.location.findMany({ where: { shop: job.shop }, select: { id: true, shopifyLocationId: true, name: true } });
+  const hubByGid = new Map(locations.filter((l) => l.shopifyLocationId).map((l) => [l.shopifyLocationId!, l.id]));
+  const gidByHub = new Map(locations.map((l) => [l.id, l.shopifyLocationId]));
+
+  // Record and link every fulfillment order as Shopify shows it now.
+  for (const fo of fos) await record(deps, job.shop, orderId, fo.id, fo.status, fo.assignedLocation.location?.id ?? null, hubByGid, fo.fulfillmentHolds);
+
+  // What the plan wants, per SKU: [Shopify location, quantity].
+  const wants = new Map<string, { gid: string; qty: number }[]>();
+  const outside: string[] = [];
+  for (const s of plan.shipments) {
+    const gid = gidByHub.get(s.locationId);
+    if (!gid) {
+      outside.push(s.locationId);
+      continue;
+    }
+    for (const l of s.lines) {
+      const list = wants.get(l.sku) ?? [];
+      const at = list.find((w) => w.gid === gid);
+      if (at) at.qty += l.quantity;
+      else list.push({ gid, qty: l.quantity });
+      wants.set(l.sku, list);
+    }
+  }
+  if (outside.length) {
+    await appendOrderEvent(db, {
+      shop: job.shop,
+      orderId,
+      kind: "shopify.fulfillment_sync_note",
+      source: SOURCE,
+      occurredAt: deps.now(),
+      summary: { decisionSequence: job.decisionSequence, note: "routed to locations that are not Shopify locations; their lines are left where Shopify put them", locationIds: outside },
+    });
+  }
+
+  const movable = (fo: FulfillmentOrderNode) =>
+    fo.supportedActions.length ? fo.supportedActions.some((a) => a.action === "MOVE") : fo.status === "OPEN" || fo.status === "SCHEDULED";
+  const open = fos.filter((fo) => ["OPEN", "SCHEDULED", "ON_HOLD"].includes(fo.status));
+  const left = new Map<string, number>(); // FO line id → quantity not yet placed
+  // Pass 1: what is already where the plan wants it stays (this is what makes a re-run a no-op).
+  for (const fo of open) {
+    const here = fo.assignedLocation.location?.id ?? null;
+    for (const line of fo.lineItems.nodes) {
+      let qty = line.remainingQuantity;
+      const w = line.sku ? wants.get(line.sku)?.find((x) => x.gid === here) : undefined;
+      if (w) {
+        const take = Math.min(qty, w.qty);
+        w.qty -= take;
+        qty -= take;
+      }
+      left.set(line.id, qty);
+    }
+  }
+  // Pass 2: the rest goes to the other planned locations.
+  const moved: MoveSummary[] = [];
+  let unchanged = 0;
+  for (const fo of open) {
+    const here = fo.assignedLocation.location?.id ?? null;
+    const byTarget = new Map<string, { id: string; sku: string | null; quantity: number }[]>();
+    for (const line of fo.lineItems.nodes) {
+      let qty = left.get(line.id) ?? 0;
+      for (const w of (line.sku ? wants.get(line.sku) : undefined) ?? []) {
+        if (qty === 0) break;
+        if (w.gid === here || w.qty === 0) continue;
+        const take = Math.min(qty, w.qty);
+        w.qty -= take;
+        qty -= take;
+        byTarget.set(w.gid, [...(byTarget.get(w.gid) ?? []), { id: line.id, sku: line.sku ?? null, quantity: take }]);
+      }
+    }
+    if (!byTarget.size) {
+      unchanged++;
+      continue;
+    }
+    // The document does not page an FO's lines: a full page may hide more, so such an FO is only
+    // ever moved whole, never split on a partial view.
+    const truncated = fo.lineItems.nodes.length >= FO_LINES;
+    if (!movable(fo) || truncated) {
+      await appendOrderEvent(db, {
+        shop: job.shop,
+        orderId,
+        kind: "shopify.fulfillment_order_not_moved",
+        source: SOURCE,
+        occurredAt: deps.now(),
+        subjectId: fo.id,
+        summary: { decisionSequence: job.decisionSequence, fulfillmentOrderId: fo.id, status: fo.status, requestStatus: fo.requestStatus, reason: truncated ? `more than ${FO_LINES - 1} lines: not split automatically` : "Shopify does not allow moving this fulfillment order (on hold, or a fulfillment request in progress)", wanted: [...byTarget.keys()] },
+      });
+      continue;
+    }
+    const remaining = fo.lineItems.nodes.filter((l) => l.remainingQuantity > 0);
+    const [[onlyTarget, onlyLines]] = [...byTarget.entries()] as [[string, { id: string; sku: string | null; quantity: number }[]]];
+    const whole =
+      byTarget.size === 1 && remaining.length === onlyLines.length && remaining.every((l) => onlyLines.some((m) => m.id === l.id && m.quantity === l.remainingQuantity));
+    for (const [target, lines] of byTarget) {
+      const move = whole ? { id: fo.id, newLocationId: onlyTarget } : { id: fo.id, newLocationId: target, lineItems: lines.map((l) => ({ id: l.id, quantity: l.quantity })) };
+      let result: G.OmsFulfillmentOrderMoveMutation["fulfillmentOrderMove"];
+      try {
+        // Not retry-safe: after an unknown outcome the job runs again and compares locations first.
+        result = (await client.mutate(FULFILLMENT_ORDER_MOVE, move)).fulfillmentOrderMove;
+      } catch (e) {
+        if (isConnectorError(e) && !e.retryable) {
+          await failed(deps, job, "shopify.fulfillment_order_move_failed", {
+            fulfillmentOrderId: fo.id,
+            from: here,
+            to: target,
+            lines: whole ? "all" : lines,
+            field: e.field ?? null,
+            code: e.code ?? null,
+            message: e.message,
+          });
+        }
+        throw e;
+      }
+      const m = result?.movedFulfillmentOrder;
+      if (m) await record(deps, job.shop, orderId, m.id, m.status, m.assignedLocation.location?.id ?? null, hubByGid);
+      const o = result?.originalFulfillmentOrder;
+      if (o && o.id !== m?.id) await record(deps, job.shop, orderId, o.id, o.status, undefined, hubByGid);
+      const summary: MoveSummary = { fulfillmentOrderId: fo.id, movedFulfillmentOrderId: m?.id ?? null, from: here, to: target, lines: whole ? "all" : lines };
+      moved.push(summary);
+      await appendOrderEvent(db, {
+        shop: job.shop,
+        orderId,
+        kind: "shopify.fulfillment_order_moved",
+        source: SOURCE,
+        occurredAt: deps.now(),
+        subjectId: fo.id,
+        summary: { decisionSequence: job.decisionSequence, ...summary, toLocationId: hubByGid.get(target) ?? null },
+      });
+      if (whole) break;
+    }
+  }
+  deps.logger.info("Shopify fulfillment orders synced", { shop: job.shop, orderId, shopifyOrderId, moved: moved.length, unchanged, decisionSequence: job.decisionSequence });
+  return { moved, unchanged, fulfillmentOrders: fos.length };
+}
+
+async function record(
+  deps: ShopifyWritesDeps,
+  shop: string,
+  orderId: string,
+  fulfillmentOrderId: string,
+  status: string,
+  locationGid: string | null | undefined,
+  hubByGid: Map<string, string>,
+  holds?: FulfillmentOrderNode["fulfillmentHolds"],
+) {
+  await recordFulfillmentOrder(deps.db, shop, {
+    fulfillmentOrderId,
+    status,
+    orderId,
+    // Read from Shopify just now: as recent as anything a webhook can say.
+    at: deps.now(),
+    ...(locationGid !== undefined ? { assignedLocationGid: locationGid, locationId: locationGid ? (hubByGid.get(locationGid) ?? null) : null } : {}),
+    ...(holds ? { holds: holds.map((h) => ({ id: h.id, reason: h.reason, handle: h.handle ?? null, heldByThisApp: h.heldByRequestingApp })) } : {}),
+  });
+}
+
+/** A refusal on the order's timeline (so it is visible on the order page), before the job fails. */
+async function failed(deps: ShopifyWritesDeps, job: ShopifyOrderWriteJob, kind: string, summary: Record<string, unknown>) {
+  await appendOrderEvent(deps.db, { shop: job.shop, orderId: job.orderId, kind, source: SOURCE, occurredAt: deps.now(), summary: { decisionSequence: job.decisionSequence, ...summary } });
+  deps.logger.warn("Shopify refused a write", { shop: job.shop, orderId: job.orderId, kind, ...summary });
+}
+
+function skipped(deps: ShopifyWritesDeps, job: ShopifyOrderWriteJob, reason: string): WriteOutcome {
+  deps.logger.info("Shopify write skipped", { shop: job.shop, orderId: job.orderId, decisionSequence: job.decisionSequence, reason });
+  return { status: "skipped", reason };
+}
