@@ -41,7 +41,7 @@ describeEachDatabase("Shopify writes out (sandbox peer)", (tdb) => {
     await makeChannel(rt.db, SHOP, "online", eligible, { kind: "online_store", hubHoldsStock: false });
     await makeChannel(rt.db, SHOP, "amazon", eligible, { kind: "amazon", hubHoldsStock: true });
     const { rule } = routingFixtures;
-    await saveDraft(rt.db, SHOP, { rules: [rule("priority", { sort: [{ by: "location_priority" }], splitPolicy: { kind: "none" } })], actor: "test" });
+    await saveDraft(rt.db, SHOP, { rules: [rule("priority", { sort: [{ by: "location_priority" }], splitPolicy: { kind: "none" } }), rule("split", { sort: [{ by: "location_priority" }], splitPolicy: { kind: "split_lines" } })], actor: "test" });
     await activateVersion({ db: rt.db, now: () => new Date() }, SHOP, 1);
   });
   afterAll(async () => {
@@ -59,11 +59,17 @@ describeEachDatabase("Shopify writes out (sandbox peer)", (tdb) => {
     await rt.runner.drain();
   }
   /** A web order in the peer (the peer's routing assigns it), and the same order taken in by the hub. */
-  async function shopifyOrder(sku: string, quantity: number) {
-    const v = store().variantBySkuOf(sku)!;
-    const o = store().createOrder({ lines: [store().lineFromVariant(v, quantity)], sourceName: "web", inventoryBehaviour: "DECREMENT_IGNORING_POLICY", shippingAddress: { city: "New York", provinceCode: "NY", countryCode: "US", zip: "10001" } });
+  async function shopifyOrder(sku: string, quantity: number, more: { sku: string; quantity: number }[] = []) {
+    const wanted = [{ sku, quantity }, ...more];
+    const o = store().createOrder({
+      lines: wanted.map((l) => store().lineFromVariant(store().variantBySkuOf(l.sku)!, l.quantity)),
+      sourceName: "web",
+      inventoryBehaviour: "DECREMENT_IGNORING_POLICY",
+      shippingAddress: { city: "New York", provinceCode: "NY", countryCode: "US", zip: "10001" },
+    });
     const gid = `gid://shopify/Order/${o.n}`;
-    const r = await intakeOrder({ db: rt.db, now: () => new Date() }, SHOP, { channel: "online", externalOrderId: gid, name: o.name, paid: true, destination: NYC, lines: [{ lineKey: String(o.lineItemNs[0]), sku, quantity, priceCents: 2500 }] }, "test");
+    const lines = wanted.map((l, i) => ({ lineKey: String(o.lineItemNs[i]), sku: l.sku, quantity: l.quantity, priceCents: 2500 }));
+    const r = await intakeOrder({ db: rt.db, now: () => new Date() }, SHOP, { channel: "online", externalOrderId: gid, name: o.name, paid: true, destination: NYC, lines }, "test");
     return { peer: o, hubOrderId: r.orderId, gid, status: r.status, sequence: r.decision?.sequence };
   }
 
@@ -144,5 +150,39 @@ describeEachDatabase("Shopify writes out (sandbox peer)", (tdb) => {
     // Nothing moved in the peer; the fulfillment order is still linked to the hub order.
     expect(fosOf(o.peer.n).map((fo) => locationName(fo.locationN))).toEqual(["East DC"]);
     expect(await fulfillmentOrdersOf(rt.db, SHOP, o.hubOrderId)).toEqual([expect.objectContaining({ locationId: hub["East DC"] })]);
+  });
+
+  it("a split plan moves only the lines routed elsewhere (fulfillmentOrderLineItems); a re-run moves nothing", async () => {
+    // The peer ships TEE-M and CAP together from the West Warehouse; the hub has no TEE-M left
+    // there, so it splits: TEE-M from the East DC, CAP from the West Warehouse.
+    const teeM = await rt.db.variant.findFirstOrThrow({ where: { shop: SHOP, sku: "TEE-M" } });
+    await setStock(rt.db, SHOP, teeM.id, hub["West Warehouse"]!, 0);
+    const o = await shopifyOrder("TEE-M", 1, [{ sku: "CAP", quantity: 2 }]);
+    expect(o.status).toBe("routed");
+    const plan = (await rt.db.routingDecision.findFirstOrThrow({ where: { orderId: o.hubOrderId, sequence: o.sequence! } })).plan!;
+    expect((JSON.parse(plan) as { shipments: unknown[] }).shipments).toHaveLength(2);
+    expect(fosOf(o.peer.n).map((fo) => locationName(fo.locationN))).toEqual(["West Warehouse"]);
+
+    await runJobs();
+    const job = await rt.db.job.findFirstOrThrow({ where: { name: SHOPIFY_SYNC_FULFILLMENT_JOB, shop: SHOP, payload: { contains: o.hubOrderId } } });
+    expect(job).toMatchObject({ status: "completed", lastError: null });
+    const open = () =>
+      fosOf(o.peer.n)
+        .filter((fo) => fo.status === "OPEN")
+        .map((fo) => [locationName(fo.locationN), fo.lineNs.map((n) => store().foLine(n)!).filter((l) => l.remainingQuantity > 0).map((l) => [store().lineItem(l.lineItemN)!.sku, l.remainingQuantity])])
+        .sort();
+    expect(open()).toEqual([
+      ["East DC", [["TEE-M", 1]]],
+      ["West Warehouse", [["CAP", 2]]],
+    ]);
+    // Both fulfillment orders are linked to the hub order.
+    expect((await fulfillmentOrdersOf(rt.db, SHOP, o.hubOrderId)).map((f) => f.locationId).sort()).toEqual([hub["East DC"], hub["West Warehouse"]].sort());
+
+    const again = await syncShopifyFulfillment(deps(), { shop: SHOP, orderId: o.hubOrderId, decisionSequence: o.sequence! });
+    expect(again).toMatchObject({ status: "done", moved: [], unchanged: 2 });
+    expect(open()).toEqual([
+      ["East DC", [["TEE-M", 1]]],
+      ["West Warehouse", [["CAP", 2]]],
+    ]);
   });
 });
