@@ -161,6 +161,20 @@ export async function createShopifyOrder(deps: ShopifyWritesDeps, job: ShopifyOr
   return { status: "done", shopifyOrderId: shopify.id, created, ...r };
 }
 
+/**
+ * The hub order behind a Shopify order the hub created (`shopify.createOrder`), from an order
+ * webhook's raw payload (`source_name` = the hub channel's code, `source_identifier` = its order
+ * id), or null for an order Shopify sold itself.  Order webhooks and the import must not take such
+ * an order in again as an "online" order: the sale is already the other channel's hub order.
+ */
+export async function hubOrderCreatedInShopify(db: Db, shop: string, payload: unknown) {
+  const p = (payload ?? {}) as { source_name?: unknown; source_identifier?: unknown };
+  if (typeof p.source_name !== "string" || typeof p.source_identifier !== "string" || !p.source_identifier) return null;
+  const channel = await db.channel.findFirst({ where: { shop, code: p.source_name, hubHoldsStock: true } });
+  if (!channel) return null;
+  return db.order.findUnique({ where: { channelId_externalOrderId: { channelId: channel.id, externalOrderId: p.source_identifier } } });
+}
+
 /** The Shopify order created earlier for this channel order, if any ("never twice"). */
 async function findCreatedOrder(client: AdminClient, sourceName: string, externalOrderId: string) {
   const quoted = `"${externalOrderId.replace(/["\\]/g, "\\$&")}"`;

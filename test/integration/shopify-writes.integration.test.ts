@@ -5,7 +5,7 @@ import { intakeOrder, orderTimeline, fulfillmentOrdersOf } from "#app/modules/or
 import { activateVersion, routingFixtures, saveDraft } from "#app/modules/routing/index";
 import type { AppRuntime } from "#app/platform/runtime.server";
 import { importShopifyShop } from "#app/workflows/shopify-import.server";
-import { createShopifyOrder, SHOPIFY_CREATE_ORDER_JOB, SHOPIFY_SYNC_FULFILLMENT_JOB, syncShopifyFulfillment } from "#app/workflows/shopify-writes.server";
+import { createShopifyOrder, hubOrderCreatedInShopify, SHOPIFY_CREATE_ORDER_JOB, SHOPIFY_SYNC_FULFILLMENT_JOB, syncShopifyFulfillment } from "#app/workflows/shopify-writes.server";
 import { describeEachDatabase, truncateAll } from "#test/support/databases";
 import { makeChannel, setStock } from "#test/support/inventory";
 import { memoryLogger, testRuntime } from "#test/support/runtime";
@@ -130,6 +130,9 @@ describeEachDatabase("Shopify writes out (sandbox peer)", (tdb) => {
     expect(again).toMatchObject({ status: "done", created: false, moved: [], shopifyOrderId: `gid://shopify/Order/${created[0]!.n}` });
     expect(store().orders.filter((o) => o.sourceIdentifier === "111-2223334-5556667")).toHaveLength(1);
     expect((await orderTimeline(rt.db, SHOP, r.orderId)).filter((e) => e.kind === "shopify.order_created")).toHaveLength(1);
+    // Its orders/create echo is recognised as the Amazon order (not a new online sale); Shopify's own orders are not.
+    expect(await hubOrderCreatedInShopify(rt.db, SHOP, { source_name: "amazon", source_identifier: "111-2223334-5556667" })).toMatchObject({ id: r.orderId });
+    expect(await hubOrderCreatedInShopify(rt.db, SHOP, { source_name: "web", source_identifier: null })).toBeNull();
   });
 
   it("a move the peer refuses: the timeline says why and the job fails permanently", async () => {
