@@ -10,6 +10,7 @@ import {
   mapShopifyFulfillment,
   mapShopifyLocation,
   mapShopifyLocationDelete,
+  parseShopifyJson,
   mapShopifyOrder,
   mapShopifyRefund,
   mapShopifyReturn,
@@ -51,6 +52,7 @@ import {
   resyncOrderLines,
   type OrdersDeps,
 } from "#app/modules/orders/index";
+import { hubOrderCreatedInShopify } from "./shopify-writes.server";
 import type { Db } from "#app/platform/db/client.server";
 import { DomainError } from "#app/platform/errors";
 import type { InboundEventHandler, InboundEventRow } from "#app/platform/inbound-events.server";
@@ -132,6 +134,13 @@ export function shopifyInboundHandlers(deps: ShopifyInboundDeps): Record<string,
 
   /** Record, reserve and route an order Shopify sent in full (cancelling it too if it already is). */
   async function intakeShopifyOrder(event: InboundEventRow, o: ShopifyOrderPayload, topic: string) {
+    // Shopify's echo of an order the hub itself created there (an Amazon or portal order): the hub
+    // already has it under its own channel; taking it in again would count its stock twice.
+    const echo = await hubOrderCreatedInShopify(db, event.shop, parseShopifyJson(event.payload));
+    if (echo) {
+      log.info("webhook for an order the hub created in Shopify; already tracked", { shop: event.shop, topic, orderId: echo.id, name: echo.name });
+      return null;
+    }
     const locations = await shopLocationRefs(db, event.shop);
     const m = mapped(() => mapShopifyOrder(o, { locations, topic }));
     if (m.intake.lines.length === 0) {
