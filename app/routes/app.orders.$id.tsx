@@ -15,14 +15,16 @@ import { OrderStatusBadge, statusLabel } from "#app/components/orders/OrderStatu
 import { toOrderPageData } from "#app/components/orders/order-view.server";
 import { SectionCard } from "#app/components/orders/SectionCard";
 import type { OrderActionIntent, OrderActionResult, OrderView } from "#app/components/orders/types";
-import { cancelOrder, findOrder, getOrderDetail, routeExistingOrder, type OrderDetail } from "#app/modules/orders/index";
+import { OrderTimeline, ShopifyFulfillmentOrders, type FulfillmentOrderView, type TimelineEntryView } from "#app/components/orders/ShopifySections";
+import { cancelOrder, findOrder, fulfillmentOrdersOf, getOrderDetail, orderTimeline, routeExistingOrder, type OrderDetail } from "#app/modules/orders/index";
+import { humanize } from "#app/modules/routing/index";
 import { DomainError } from "#app/platform/errors";
 import { HTTP_STATUS, errorResponse } from "#app/platform/http.server";
 
 /**
  * One order: its facts, lines and reservations, the current routing decision with its full trace,
- * and the decisions it replaced.  Re-route and cancel from here.  Later sections (Shopify
- * fulfillment orders, the events timeline) are further cards in the main column.
+ * the decisions it replaced, Shopify's fulfillment orders for it and the timeline of channel events.
+ * Re-route and cancel from here.
  */
 
 /** Who acts: the admin session carries no staff member yet (AdminContext has only the shop). */
@@ -39,7 +41,28 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
     if (error instanceof DomainError && error.kind === "NOT_FOUND") throw json({ message: `Order ${params.id ?? ""} not found` }, { status: 404 });
     throw errorResponse(error, runtime.logger);
   }
-  return json(toOrderPageData(detail));
+  const [fos, timeline] = await Promise.all([fulfillmentOrdersOf(runtime.db, shop, detail.order.id), orderTimeline(runtime.db, shop, detail.order.id)]);
+  const fulfillmentOrders: FulfillmentOrderView[] = fos.map((f) => ({
+    fulfillmentOrderId: f.fulfillmentOrderId,
+    status: f.status,
+    location: f.locationId ? (detail.locationNames[f.locationId] ?? f.locationId) : f.assignedLocationGid,
+    holds: f.holds.map((h) => (h && typeof h === "object" && "reason" in h ? String((h as { reason: unknown }).reason) : String(h))),
+    updatedAt: f.updatedAt ? f.updatedAt.toISOString() : null,
+  }));
+  const events: TimelineEntryView[] = timeline.map((e) => ({
+    id: e.id,
+    kind: e.kind,
+    source: e.source,
+    occurredAt: e.occurredAt.toISOString(),
+    summary: humanize(
+      Object.entries(e.summary)
+        .filter(([, v]) => v !== null && v !== undefined && typeof v !== "object")
+        .map(([k, v]) => `${k}: ${String(v)}`)
+        .join(", "),
+      detail.locationNames,
+    ),
+  }));
+  return json({ ...toOrderPageData(detail), fulfillmentOrders, events });
 };
 
 export const action = async ({ request, params, context }: ActionFunctionArgs) => {
@@ -116,7 +139,7 @@ function StatusBanner({ order }: { order: OrderView }) {
 }
 
 export default function OrderPage() {
-  const { order, lines, decisions } = useLoaderData<typeof loader>();
+  const { order, lines, decisions, fulfillmentOrders, events } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -178,6 +201,8 @@ export default function OrderPage() {
               </SectionCard>
             ) : null}
             <EarlierDecisions decisions={earlier} />
+            <ShopifyFulfillmentOrders fulfillmentOrders={fulfillmentOrders} />
+            <OrderTimeline entries={events} />
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">

@@ -69,6 +69,18 @@ describe("Shopify peer → webhooks → reserve → route → admin (Chromium)",
     expect(body).toMatch(/Online Store|Point of Sale/);
     expect(body).toMatch(/Decision #1/);
     expect(body).toMatch(/committed/i);
+    // The channel's side: the timeline has the webhook that brought it in, and the fulfillment sync
+    // (queued by routing) links Shopify's fulfillment orders to it — reload until it has.
+    await page.getByRole("heading", { level: 2, name: "Timeline" }).waitFor();
+    expect(await page.getByRole("region", { name: "Timeline", exact: true }).innerText()).toMatch(/created/);
+    const fos = page.getByRole("region", { name: "Shopify fulfillment orders", exact: true });
+    const deadline = Date.now() + 60_000;
+    while (!(await fos.getByRole("table").count())) {
+      if (Date.now() > deadline) throw new Error(`no fulfillment order linked to #1001:\n${await fos.innerText()}\n${app.output().slice(-3000)}`);
+      await page.reload({ waitUntil: "networkidle" });
+      await fos.waitFor();
+    }
+    expect(await fos.innerText()).toMatch(/open|closed|in progress/i);
     await page.screenshot({ path: path.join(E2E_OUT, "shopify-order.png"), fullPage: true });
     expect(watched.consoleErrors).toEqual([]);
     expect(watched.offMachine).toEqual([]);
