@@ -373,17 +373,17 @@ class Search {
 
   private packAndScore(set: number[], size: number, key: SetKey): number {
     if (!this.pack(set, size, null)) return INFEASIBLE;
-    // The members the packing used, in set order.
+    // The members the packing used, in set order, into the first `count` of a reused buffer
+    // (emptying an array with length = 0 would drop its storage, to be allocated again).
     const used = this.members;
-    used.length = 0;
+    let count = 0;
     for (let s = 0; s < size; s++) if (this.slotUsed[s]) this.usedMark[this.ordered[s]!] = 1;
     for (let i = 0; i < size; i++) {
       const c = set[i]!;
       if (!this.usedMark[c]) continue;
-      used.push(c);
+      used[count++] = c;
       this.usedMark[c] = 0;
     }
-    const count = used.length;
     const usedKey = count === size ? key : this.keyOf(used, count);
     const known = this.seen.get(usedKey);
     if (known !== MISSING) return known;
