@@ -1,4 +1,4 @@
-import type { Db } from "#app/platform/db/client.server";
+import type { Db, DbTx } from "#app/platform/db/client.server";
 import { DomainError } from "#app/platform/errors";
 import { randomUUID } from "node:crypto";
 import { writeLedger, type LedgerInput, type LedgerSource } from "./ledger.server";
@@ -37,32 +37,73 @@ export interface LevelUpdate {
  * ledger entry; ATS republishing is queued in the same transaction.  The hub's own `held` is never
  * touched here: it is not Shopify's.
  */
-export async function applyLevelUpdate(deps: { db: Db; now: () => Date }, u: LevelUpdate) {
+function checkQuantities(u: LevelUpdate) {
   for (const [name, v] of Object.entries(u.quantities)) {
     if (!(name in QUANTITY_NAMES)) throw DomainError.invalid(`quantities.${name}`, `unknown quantity name (one of ${Object.keys(QUANTITY_NAMES).join(", ")})`);
     if (!Number.isInteger(v)) throw DomainError.invalid(`quantities.${name}`, `must be an integer, got ${v}`);
   }
+}
+
+type LevelOutcome = { applied: false; reason: string; changed?: undefined } | { applied: true; changed: QuantityName[] };
+
+/** One level's update inside the caller's transaction; ATS marking is left to the caller. */
+async function applyLevelUpdateTx(tx: DbTx, u: LevelUpdate): Promise<LevelOutcome> {
+  let level = await tx.inventoryLevel.findUnique({ where: { variantId_locationId: { variantId: u.variantId, locationId: u.locationId } } });
+  if (!level) {
+    level = await tx.inventoryLevel.create({ data: { id: randomUUID(), shop: u.shop, variantId: u.variantId, locationId: u.locationId } });
+  }
+  if (level.sourceUpdatedAt && level.sourceUpdatedAt > u.sourceUpdatedAt) return { applied: false, reason: "older than the last applied update" };
+  const data: Record<string, number> = {};
+  const ledger: LedgerInput[] = [];
+  for (const [name, value] of Object.entries(u.quantities) as [QuantityName, number][]) {
+    const field = QUANTITY_NAMES[name];
+    const before = level[field];
+    if (before === value) continue;
+    data[field] = value;
+    ledger.push({ shop: u.shop, variantId: u.variantId, locationId: u.locationId, quantityName: name, delta: value - before, resulting: value, source: u.source, reason: u.reason, reference: u.reference ?? null, actor: u.actor, occurredAt: u.sourceUpdatedAt });
+  }
+  // Nothing new (a resync that agrees, a replayed webhook): no write at all.
+  if (ledger.length === 0 && level.sourceUpdatedAt && level.sourceUpdatedAt.getTime() === u.sourceUpdatedAt.getTime()) return { applied: true, changed: [] };
+  // Compare-and-set on the version we read, so a concurrent writer makes us fail loudly, not lose its change.
+  const r = await tx.inventoryLevel.updateMany({ where: { id: level.id, version: level.version }, data: { ...data, sourceUpdatedAt: u.sourceUpdatedAt, version: { increment: 1 } } });
+  if (r.count !== 1) throw new DomainError("CONFLICT", "inventory level changed concurrently; retry");
+  await writeLedger(tx, ledger);
+  return { applied: true, changed: ledger.map((l) => l.quantityName as QuantityName) };
+}
+
+export async function applyLevelUpdate(deps: { db: Db; now: () => Date }, u: LevelUpdate) {
+  checkQuantities(u);
   const now = deps.now();
   return deps.db.$transaction(async (tx) => {
-    let level = await tx.inventoryLevel.findUnique({ where: { variantId_locationId: { variantId: u.variantId, locationId: u.locationId } } });
-    if (!level) {
-      level = await tx.inventoryLevel.create({ data: { id: randomUUID(), shop: u.shop, variantId: u.variantId, locationId: u.locationId } });
-    }
-    if (level.sourceUpdatedAt && level.sourceUpdatedAt > u.sourceUpdatedAt) return { applied: false, reason: "older than the last applied update" };
-    const data: Record<string, number> = {};
-    const ledger: LedgerInput[] = [];
-    for (const [name, value] of Object.entries(u.quantities) as [QuantityName, number][]) {
-      const field = QUANTITY_NAMES[name];
-      const before = level[field];
-      if (before === value) continue;
-      data[field] = value;
-      ledger.push({ shop: u.shop, variantId: u.variantId, locationId: u.locationId, quantityName: name, delta: value - before, resulting: value, source: u.source, reason: u.reason, reference: u.reference ?? null, actor: u.actor, occurredAt: u.sourceUpdatedAt });
-    }
-    // Compare-and-set on the version we read, so a concurrent writer makes us fail loudly, not lose its change.
-    const r = await tx.inventoryLevel.updateMany({ where: { id: level.id, version: level.version }, data: { ...data, sourceUpdatedAt: u.sourceUpdatedAt, version: { increment: 1 } } });
-    if (r.count !== 1) throw new DomainError("CONFLICT", "inventory level changed concurrently; retry");
-    await writeLedger(tx, ledger);
-    if (ledger.length) await markAtsChanged(tx, u.shop, [u.variantId], now);
-    return { applied: true, changed: ledger.map((l) => l.quantityName) };
+    const r = await applyLevelUpdateTx(tx, u);
+    if (r.applied && r.changed.length) await markAtsChanged(tx, u.shop, [u.variantId], now);
+    return r;
   });
+}
+
+/**
+ * Many levels of one shop in one transaction (imports and resyncs): the same rules as
+ * applyLevelUpdate per level, one commit per batch — on SQLite the commit, not the statements,
+ * is what a level costs.
+ */
+export async function applyLevelUpdates(deps: { db: Db; now: () => Date }, updates: LevelUpdate[]) {
+  updates.forEach(checkQuantities);
+  if (updates.length === 0) return [];
+  const shops = new Set(updates.map((u) => u.shop));
+  if (shops.size !== 1) throw DomainError.invalid("updates", "a batch belongs to one shop");
+  const now = deps.now();
+  return deps.db.$transaction(
+    async (tx) => {
+      const out: LevelOutcome[] = [];
+      const changed = new Set<string>();
+      for (const u of updates) {
+        const r = await applyLevelUpdateTx(tx, u);
+        if (r.applied && r.changed.length) changed.add(u.variantId);
+        out.push(r);
+      }
+      if (changed.size) await markAtsChanged(tx, updates[0]!.shop, [...changed], now);
+      return out;
+    },
+    { maxWait: 20_000, timeout: 60_000 },
+  );
 }
