@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { isUniqueViolation, type Db, type DbTx } from "#app/platform/db/client.server";
+import { isRetryableDbError, isUniqueViolation, type Db, type DbTx } from "#app/platform/db/client.server";
 import { DomainError } from "#app/platform/errors";
 import { planAllocation, type CandidateLocation, type Requirement } from "./domain/allocation";
 import { writeLedger, type LedgerInput } from "./ledger.server";
@@ -58,14 +58,6 @@ class StockMoved extends Error {}
 
 const MAX_ATTEMPTS = 25;
 const TX_OPTIONS = { maxWait: 20_000, timeout: 20_000 };
-
-function isRetryableDbError(e: unknown): boolean {
-  const msg = String((e as Error)?.message ?? "");
-  // Postgres deadlock / serialization failure; SQLite busy after its timeout, which Prisma reports
-  // as P1008 "Operation has timed out".  All of them leave nothing behind: the transaction rolled back.
-  const code = (e as { code?: string })?.code;
-  return code === "P1008" || /deadlock detected|could not serialize|40P01|40001|SQLITE_BUSY|database is locked|Operation has timed out/i.test(msg);
-}
 
 async function existingOutcome(db: Db, channelId: string, externalOrderId: string, lineKeys?: string[]): Promise<ReserveOrderResult | null> {
   const rows = await db.reservation.findMany({ where: { channelId, externalOrderId, ...(lineKeys ? { lineKey: { in: lineKeys } } : {}) }, orderBy: { lineKey: "asc" } });

@@ -17,7 +17,7 @@ import {
   type SpeedClass,
   type StoredDecision,
 } from "#app/modules/routing/index";
-import { isUniqueViolation, type Db, type DbTx } from "#app/platform/db/client.server";
+import { isRetryableDbError, isUniqueViolation, type Db, type DbTx } from "#app/platform/db/client.server";
 import { DomainError } from "#app/platform/errors";
 import { domainErrorFromZod } from "#app/platform/http.server";
 import type { Logger } from "#app/platform/logger.server";
@@ -256,7 +256,7 @@ export async function routeExistingOrder(deps: OrdersDeps, shop: string, orderId
       deps.logger?.info("order routed", { shop, orderId, name: order.name, status: decision.status, rule: decision.ruleId, attempt });
       return { orderId, duplicate: false, status: decision.status, decision: stored };
     } catch (e) {
-      const raced = e instanceof AllocationConflict || e instanceof CapacityTaken || isUniqueViolation(e) || isBusy(e);
+      const raced = e instanceof AllocationConflict || e instanceof CapacityTaken || isUniqueViolation(e) || isRetryableDbError(e);
       if (raced && attempt < ROUTE_ATTEMPTS) {
         await sleep(Math.floor(random() * 10 * attempt));
         continue;
@@ -298,11 +298,6 @@ async function writeShopifyOutboxTx(
     // One Shopify write per order at a time: a re-route's job waits for the previous one.
     jobKey: `shopify-order:${args.order.id}`,
   });
-}
-
-function isBusy(e: unknown): boolean {
-  const msg = String((e as Error)?.message ?? "");
-  return (e as { code?: string })?.code === "P1008" || /deadlock detected|could not serialize|SQLITE_BUSY|database is locked|Operation has timed out/i.test(msg);
 }
 
 /** Cancel an order anywhere: its holds go back and today's daily-cap slots are returned. */

@@ -63,6 +63,17 @@ export function createDb(url: string, opts: CreateDbOptions = {}): DbHandle {
   return { db, provider, url, close: () => db.$disconnect() };
 }
 
+/**
+ * A transaction that lost to another writer and rolled back whole, so running it again is safe:
+ * Postgres deadlock / serialization failure; SQLite busy after its timeout, which Prisma reports as
+ * P1008 "Operation has timed out".
+ */
+export function isRetryableDbError(e: unknown): boolean {
+  const msg = String((e as Error)?.message ?? "");
+  const code = (e as { code?: string })?.code;
+  return code === "P1008" || /deadlock detected|could not serialize|40P01|40001|SQLITE_BUSY|database is locked|Operation has timed out/i.test(msg);
+}
+
 /** Prisma's unique-constraint violation, whatever the adapter. */
 export function isUniqueViolation(e: unknown): boolean {
   const err = e as { code?: string; message?: string; cause?: unknown } | undefined;

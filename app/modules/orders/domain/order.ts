@@ -74,8 +74,3 @@ export function slotsFor(plan: RoutingPlan, speed: SpeedClass, caps: Map<string,
     .filter((s) => caps.get(s.locationId) != null)
     .map((s) => ({ locationId: s.locationId, day: localDates.get(s.locationId)!, cap: caps.get(s.locationId)! }));
 }
-
-/** The order status a routing outcome leads to. */
-export function statusAfterRouting(status: "routed" | "queued" | "backordered" | "unroutable"): OrderStatus {
-  return status;
-}
