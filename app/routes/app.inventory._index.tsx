@@ -73,10 +73,7 @@ export default function InventoryList() {
   /** Apply filters: a GET navigation, so the page is linkable.  Changing a filter goes back to page 1. */
   const apply = (next: { q?: string; location?: string; low?: boolean }) => {
     const params = new URLSearchParams();
-    // The URL, not the loader data: while the previous filter's navigation is still loading, the
-    // data is one step behind and a second filter would drop the first (seen in the browser test).
-    const current = new URLSearchParams(window.location.search);
-    const values = { q: next.q ?? q, location: next.location ?? (current.get("location") || ""), low: next.low ?? current.get("low") === "1" };
+    const values = { q: next.q ?? q, location: next.location ?? filters.locationId, low: next.low ?? filters.low };
     if (values.q.trim()) params.set("q", values.q.trim());
     if (values.location) params.set("location", values.location);
     if (values.low) params.set("low", "1");
