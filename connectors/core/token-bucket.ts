@@ -12,6 +12,7 @@
  * How the local model stays on the safe side of the server's bucket when several requests are in
  * flight (docs/decisions/010-shopify-admin-client.md):
  *  - a take deducts the estimated cost up front and counts it as in flight;
+ *  - the local figure never refills above capacity less what is in flight (see `ceilingOf`);
  *  - settling replaces the estimate by what the server says it charged (refund or extra charge);
  *  - the server's numbers (`observe`) are adopted as they are only from a request that ran alone
  *    (nothing else in flight when it was granted, nothing granted while it ran): then the snapshot
@@ -97,10 +98,23 @@ export function initialBucket(limits: BucketLimits, nowMs: number): BucketState 
   };
 }
 
-/** The bucket as of `nowMs`: refilled at the restore rate, never above capacity. */
+/**
+ * The most the local figure may show: capacity less what is in flight.  The server deducts a
+ * request's cost when the request *arrives*, not when we take it, and its bucket stops refilling
+ * at capacity.  A request taken from a full bucket and still on its way must therefore not be
+ * refilled away locally: while it travels the server is full and restores nothing, and when it
+ * lands the server drops to capacity − cost.  Capping at capacity alone let the model run ahead of
+ * the server by up to the in-flight points after a stall between take and send (the
+ * "concurrent callers" contract test saw one THROTTLED in about half the loaded CI runs).
+ */
+function ceilingOf(s: Pick<BucketState, "capacity" | "inFlight">): number {
+  return Math.max(0, s.capacity - s.inFlight);
+}
+
+/** The bucket as of `nowMs`: refilled at the restore rate, never above capacity less what is in flight. */
 export function restoreBucket(state: BucketState, nowMs: number): BucketState {
   const elapsed = Math.max(0, nowMs - state.updatedAtMs);
-  const available = Math.min(state.capacity, state.available + (elapsed / 1000) * state.restoreRate);
+  const available = Math.min(ceilingOf(state), state.available + (elapsed / 1000) * state.restoreRate);
   return { ...state, available, updatedAtMs: Math.max(nowMs, state.updatedAtMs) };
 }
 
@@ -150,7 +164,7 @@ export function settleBucket(state: BucketState, grant: Grant, outcome: SettleOu
     inFlight,
     inFlightCount,
     exclusive: false,
-    available: Math.min(s.capacity, Math.max(0, s.available + refund)),
+    available: Math.min(ceilingOf({ capacity: s.capacity, inFlight }), Math.max(0, s.available + refund)),
   };
   if (outcome.status) {
     const ranAlone = grant.alone && s.grants === grant.seq;
@@ -168,7 +182,7 @@ export function observeBucket(state: BucketState, status: ServerBucketStatus, no
   const s = restoreBucket(state, nowMs);
   const capacity = status.capacity > 0 ? status.capacity : s.capacity;
   const restoreRate = status.restoreRate > 0 ? status.restoreRate : s.restoreRate;
-  const serverView = Math.min(capacity, Math.max(0, status.available - s.inFlight));
+  const serverView = Math.min(ceilingOf({ capacity, inFlight: s.inFlight }), Math.max(0, status.available - s.inFlight));
   const available = authoritative || !s.observed ? serverView : Math.min(s.available, serverView);
   return { ...s, capacity, restoreRate, available, observed: true };
 }
