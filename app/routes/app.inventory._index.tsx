@@ -72,8 +72,12 @@ export default function InventoryList() {
 
   /** Apply filters: a GET navigation, so the page is linkable.  Changing a filter goes back to page 1. */
   const apply = (next: { q?: string; location?: string; low?: boolean }) => {
+    // The other filters come from the URL, not from this render: the URL changes when the loader
+    // has answered, but the new data renders in a React transition, so a second filter clicked in
+    // between would otherwise drop the first (as app.orders._index does).
+    const url = new URLSearchParams(window.location.search);
     const params = new URLSearchParams();
-    const values = { q: next.q ?? q, location: next.location ?? filters.locationId, low: next.low ?? filters.low };
+    const values = { q: next.q ?? q, location: next.location ?? url.get("location") ?? "", low: next.low ?? url.get("low") === "1" };
     if (values.q.trim()) params.set("q", values.q.trim());
     if (values.location) params.set("location", values.location);
     if (values.low) params.set("low", "1");
@@ -125,7 +129,10 @@ export default function InventoryList() {
               <Box paddingBlockEnd="100">
                 <Checkbox label={`Low stock (sellable ≤ ${LOW_STOCK_AT})`} name="low" value="1" checked={filters.low} onChange={(checked) => apply({ low: checked })} />
               </Box>
-              <Button submit variant="primary" loading={loading}>
+              {/* Not `loading`: a loading button is disabled, and a disabled default button blocks the
+                  browser's implicit submission, so Enter in the search box was ignored while the
+                  list loaded.  The table shows the loading state instead. */}
+              <Button submit variant="primary">
                 Search
               </Button>
               {filtered ? <Button url="/app/inventory">Clear filters</Button> : null}

@@ -147,7 +147,10 @@ export default function OrdersList() {
               <Box minWidth="220px">
                 <Select label="Ships from" name="location" options={locationOptions} value={filters.location} onChange={(v) => apply({ location: v })} />
               </Box>
-              <Button submit variant="primary" loading={loading}>
+              {/* Not `loading`: a loading button is disabled, and a disabled default button blocks the
+                  browser's implicit submission, so Enter in the search box was ignored while the
+                  list loaded.  The table shows the loading state instead. */}
+              <Button submit variant="primary">
                 Search
               </Button>
               {filtered ? <Button url="/app/orders">Clear filters</Button> : null}
