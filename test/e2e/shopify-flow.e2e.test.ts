@@ -85,4 +85,27 @@ describe("Shopify peer → webhooks → reserve → route → admin (Chromium)",
     expect(watched.consoleErrors).toEqual([]);
     expect(watched.offMachine).toEqual([]);
   }, 150_000);
+
+  it("a fulfillment order Shopify assigned elsewhere is moved to the routed location, and the order page shows it there", async () => {
+    // The peer assigns each order's fulfillment order the way Shopify would without the hub; when the
+    // hub routes it elsewhere the sync job moves it (fulfillmentOrderMove) and logs how many it moved.
+    const synced = await waitForLog((r) => r.msg === "Shopify fulfillment orders synced" && typeof r.moved === "number" && r.moved > 0, "a fulfillment order to be moved", 120_000);
+    const res = await page.goto(`${app.baseUrl}/app/orders/${String(synced.orderId)}`, { waitUntil: "networkidle" });
+    expect(res?.status()).toBe(200);
+    const timeline = page.getByRole("region", { name: "Timeline", exact: true });
+    // The hub's own entry (kind shopify.fulfillment_order_moved), not the fulfillment_orders/moved webhook that follows it.
+    const movedEntry = timeline.locator("li").filter({ hasText: /shopify fulfillment order moved/ }).first();
+    await movedEntry.waitFor();
+    // The entry names the hub location it went to (ids are shown as names).
+    const movedText = await movedEntry.innerText();
+    const target = /toLocationId: ([^,\n]+)/.exec(movedText)?.[1]?.trim();
+    expect(target, movedText).toBeTruthy();
+    // …and Shopify's fulfillment order, as the hub mirrors it, is now assigned there.
+    const fos = page.getByRole("region", { name: "Shopify fulfillment orders", exact: true });
+    expect(await fos.innerText()).toContain(target!);
+    // The decision on the same page ships from that location too.
+    expect(await page.locator("main, body").first().innerText()).toMatch(new RegExp(`Decision #\\d+[\\s\\S]*${target!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+    await page.screenshot({ path: path.join(E2E_OUT, "shopify-fo-moved.png"), fullPage: true });
+    expect(watched.consoleErrors).toEqual([]);
+  }, 150_000);
 });
