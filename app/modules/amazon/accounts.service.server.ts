@@ -1,0 +1,203 @@
+import { randomUUID } from "node:crypto";
+import type { SecretBox } from "#app/platform/crypto.server";
+import type { Db, DbTx } from "#app/platform/db/client.server";
+import { DomainError } from "#app/platform/errors";
+import type { Logger } from "#app/platform/logger.server";
+import { listChannelsWithOverrides } from "#app/modules/inventory/index";
+import { DEFAULT_FEATURES, maskSecret, validateAccountInput, type AmazonAccountInput, type AmazonFeatures } from "./domain/account";
+import { marketplaceById, type AmazonRegion } from "./domain/marketplaces";
+
+/** Tables this area owns that carry a `shop` column (the purge workflow must cover them). */
+export const AMAZON_TENANT_MODELS = ["AmazonAccount", "AmazonSyncState", "AmazonListingQuantity", "AmazonFeed", "AmazonShipmentConfirmation"] as const;
+
+/** What the connectors need to call Amazon for one account (unsealed: server-side only, never rendered). */
+export interface AmazonCredentials {
+  accountId: string;
+  shop: string;
+  region: AmazonRegion;
+  sellerId: string;
+  lwaClientId: string;
+  lwaClientSecret: string;
+  refreshToken: string;
+  marketplaceIds: string[];
+}
+
+/**
+ * Asks Amazon whether credentials work (an LWA token exchange, then one cheap call), so a wrong
+ * secret is named on save, not at the first order poll.  The runtime supplies it from the
+ * SP-API client; `message` is shown to the merchant as it is.
+ */
+export type CredentialCheck = (creds: Omit<AmazonCredentials, "accountId" | "shop">) => Promise<{ ok: true } | { ok: false; field?: string; message: string }>;
+
+export interface AmazonAccountsDeps {
+  db: Db;
+  secrets: SecretBox;
+  now: () => Date;
+  logger?: Logger;
+  checkCredentials: CredentialCheck;
+}
+
+/** The page's view of an account: no secret leaves the server, only that it is set. */
+export interface AmazonAccountView {
+  id: string;
+  region: AmazonRegion;
+  sellerId: string;
+  lwaClientId: string;
+  lwaClientSecret: string;
+  refreshToken: string;
+  marketplaces: { marketplaceId: string; name: string; channelCode: string }[];
+  features: AmazonFeatures;
+  status: string;
+  lastError: string | null;
+  validatedAt: string | null;
+  disconnectedAt: string | null;
+}
+
+/** Associated data binds a ciphertext to its row and purpose: a sealed value copied onto another account will not open. */
+const aad = (shop: string, accountId: string, what: "lwaClientSecret" | "refreshToken") => `amazon:${shop}:${accountId}:${what}`;
+
+type Row = NonNullable<Awaited<ReturnType<Db["amazonAccount"]["findFirst"]>>>;
+
+function parseFeatures(raw: string): AmazonFeatures {
+  try {
+    return { ...DEFAULT_FEATURES, ...(JSON.parse(raw) as Partial<AmazonFeatures>) };
+  } catch {
+    return DEFAULT_FEATURES;
+  }
+}
+
+function parseMarketplaces(raw: string): { marketplaceId: string; channelCode: string }[] {
+  try {
+    const v = JSON.parse(raw) as unknown;
+    return Array.isArray(v) ? (v as { marketplaceId: string; channelCode: string }[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+function toView(secrets: SecretBox, row: Row): AmazonAccountView {
+  let refresh = "set";
+  try {
+    refresh = maskSecret(secrets.decrypt(row.refreshTokenEnc, aad(row.shop, row.id, "refreshToken")));
+  } catch {
+    refresh = "unreadable (re-enter it)";
+  }
+  return {
+    id: row.id,
+    region: row.region as AmazonRegion,
+    sellerId: row.sellerId,
+    lwaClientId: row.lwaClientId,
+    lwaClientSecret: "••••",
+    refreshToken: refresh,
+    marketplaces: parseMarketplaces(row.marketplaces).map((m) => ({ ...m, name: marketplaceById(m.marketplaceId)?.name ?? m.marketplaceId })),
+    features: parseFeatures(row.features),
+    status: row.status,
+    lastError: row.lastError,
+    validatedAt: row.validatedAt?.toISOString() ?? null,
+    disconnectedAt: row.disconnectedAt?.toISOString() ?? null,
+  };
+}
+
+export async function listAmazonAccounts(deps: Pick<AmazonAccountsDeps, "db" | "secrets">, shop: string): Promise<AmazonAccountView[]> {
+  const rows = await deps.db.amazonAccount.findMany({ where: { shop }, orderBy: [{ createdAt: "asc" }] });
+  return rows.map((r) => toView(deps.secrets, r));
+}
+
+/**
+ * Connect a seller account, or edit one (`accountId`): check the form, then the credentials with
+ * Amazon, then store them sealed.  Nothing is stored when either check fails; the error names the
+ * field.  Reconnecting a disconnected account (same region + seller) reuses its row, so watermarks
+ * and listing state survive.
+ */
+export async function saveAmazonAccount(deps: AmazonAccountsDeps, shop: string, input: AmazonAccountInput, accountId?: string): Promise<AmazonAccountView> {
+  const existing = accountId ? await deps.db.amazonAccount.findFirst({ where: { shop, id: accountId } }) : null;
+  if (accountId && !existing) throw DomainError.notFound(`Amazon account ${accountId}`);
+  const { channels } = await listChannelsWithOverrides(deps.db, shop);
+  const checked = validateAccountInput(input, { channelKinds: new Map(channels.map((c) => [c.code, c.kind])), editing: existing !== null });
+  if (!checked.ok) {
+    const [first, ...rest] = checked.problems;
+    throw DomainError.invalid(first!.field, first!.message, { problems: [first!, ...rest] });
+  }
+  const v = checked.value;
+  const sameSeller = await deps.db.amazonAccount.findFirst({ where: { shop, region: v.region, sellerId: v.sellerId } });
+  if (sameSeller && existing && sameSeller.id !== existing.id) throw DomainError.invalid("sellerId", `seller ${v.sellerId} in ${v.region} is already connected as another account`);
+  const row = existing ?? sameSeller;
+  const id = row?.id ?? randomUUID();
+  const unseal = (what: "lwaClientSecret" | "refreshToken", enc: string | undefined) => (enc ? deps.secrets.decrypt(enc, aad(shop, id, what)) : null);
+  const secret = v.lwaClientSecret ?? unseal("lwaClientSecret", row?.lwaClientSecretEnc);
+  const refresh = v.refreshToken ?? unseal("refreshToken", row?.refreshTokenEnc);
+  if (!secret) throw DomainError.invalid("lwaClientSecret", "the LWA client secret is required");
+  if (!refresh) throw DomainError.invalid("refreshToken", "the refresh token is required");
+
+  const verdict = await deps.checkCredentials({ region: v.region, sellerId: v.sellerId, lwaClientId: v.lwaClientId, lwaClientSecret: secret, refreshToken: refresh, marketplaceIds: v.marketplaces.map((m) => m.marketplaceId) });
+  if (!verdict.ok) throw DomainError.invalid(verdict.field ?? "credentials", `Amazon refused these credentials: ${verdict.message}`);
+
+  const now = deps.now();
+  const data = {
+    region: v.region,
+    sellerId: v.sellerId,
+    lwaClientId: v.lwaClientId,
+    lwaClientSecretEnc: deps.secrets.encrypt(secret, aad(shop, id, "lwaClientSecret")),
+    refreshTokenEnc: deps.secrets.encrypt(refresh, aad(shop, id, "refreshToken")),
+    marketplaces: JSON.stringify(v.marketplaces),
+    features: JSON.stringify(v.features),
+    status: "connected",
+    lastError: null,
+    validatedAt: now,
+    disconnectedAt: null,
+  };
+  const saved = row ? await deps.db.amazonAccount.update({ where: { id }, data }) : await deps.db.amazonAccount.create({ data: { id, shop, ...data } });
+  deps.logger?.info("amazon account saved", { shop, accountId: id, region: v.region, sellerId: v.sellerId, marketplaces: v.marketplaces.length, reconnected: row !== null && row.status === "disconnected" });
+  return toView(deps.secrets, saved);
+}
+
+/**
+ * Disconnect: the sealed credentials are destroyed (a disconnected account cannot call Amazon by
+ * accident) and jobs stop; watermarks, listing state and confirmations are kept for a reconnect.
+ */
+export async function disconnectAmazonAccount(deps: Pick<AmazonAccountsDeps, "db" | "now" | "logger" | "secrets">, shop: string, accountId: string): Promise<AmazonAccountView> {
+  const row = await deps.db.amazonAccount.findFirst({ where: { shop, id: accountId } });
+  if (!row) throw DomainError.notFound(`Amazon account ${accountId}`);
+  const saved = await deps.db.amazonAccount.update({ where: { id: row.id }, data: { status: "disconnected", disconnectedAt: deps.now(), lwaClientSecretEnc: "", refreshTokenEnc: "" } });
+  deps.logger?.info("amazon account disconnected", { shop, accountId });
+  return toView(deps.secrets, saved);
+}
+
+/** Record a failure the merchant must act on (credentials revoked, seller suspended): shown on the page. */
+export async function markAmazonAccountError(db: Db, shop: string, accountId: string, message: string) {
+  await db.amazonAccount.updateMany({ where: { shop, id: accountId, status: { not: "disconnected" } }, data: { status: "error", lastError: message.slice(0, 500) } });
+}
+
+/** Unsealed credentials of a connected account, for a job.  Disconnected or unknown → NOT_FOUND (the job stops). */
+export async function amazonCredentials(deps: Pick<AmazonAccountsDeps, "db" | "secrets">, shop: string, accountId: string): Promise<AmazonCredentials & { features: AmazonFeatures; marketplaces: { marketplaceId: string; channelCode: string }[] }> {
+  const row = await deps.db.amazonAccount.findFirst({ where: { shop, id: accountId } });
+  if (!row || row.status === "disconnected") throw DomainError.notFound(`connected Amazon account ${accountId}`);
+  const marketplaces = parseMarketplaces(row.marketplaces);
+  return {
+    accountId: row.id,
+    shop,
+    region: row.region as AmazonRegion,
+    sellerId: row.sellerId,
+    lwaClientId: row.lwaClientId,
+    lwaClientSecret: deps.secrets.decrypt(row.lwaClientSecretEnc, aad(shop, row.id, "lwaClientSecret")),
+    refreshToken: deps.secrets.decrypt(row.refreshTokenEnc, aad(shop, row.id, "refreshToken")),
+    marketplaceIds: marketplaces.map((m) => m.marketplaceId),
+    marketplaces,
+    features: parseFeatures(row.features),
+  };
+}
+
+/** Connected accounts of every shop (the schedulers' list). */
+export async function connectedAmazonAccounts(db: Db) {
+  return db.amazonAccount.findMany({ where: { status: { in: ["connected", "error"] } }, select: { id: true, shop: true, features: true } });
+}
+
+export async function purgeAmazonData(tx: DbTx, shop: string) {
+  let count = 0;
+  count += (await tx.amazonShipmentConfirmation.deleteMany({ where: { shop } })).count;
+  count += (await tx.amazonFeed.deleteMany({ where: { shop } })).count;
+  count += (await tx.amazonListingQuantity.deleteMany({ where: { shop } })).count;
+  count += (await tx.amazonSyncState.deleteMany({ where: { shop } })).count;
+  count += (await tx.amazonAccount.deleteMany({ where: { shop } })).count;
+  return count;
+}

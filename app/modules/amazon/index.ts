@@ -1,0 +1,17 @@
+/** Amazon: the seller accounts connected to a shop and the hub's state of each (issue 6). */
+export { MARKETPLACES, REGIONS, REGION_NAMES, marketplaceById, type AmazonRegion, type Marketplace } from "./domain/marketplaces";
+export { validateAccountInput, maskSecret, DEFAULT_FEATURES, type AmazonAccountInput, type AmazonFeatures, type FieldProblem } from "./domain/account";
+export {
+  AMAZON_TENANT_MODELS,
+  listAmazonAccounts,
+  saveAmazonAccount,
+  disconnectAmazonAccount,
+  markAmazonAccountError,
+  amazonCredentials,
+  connectedAmazonAccounts,
+  purgeAmazonData,
+  type AmazonAccountsDeps,
+  type AmazonAccountView,
+  type AmazonCredentials,
+  type CredentialCheck,
+} from "./accounts.service.server";
