@@ -315,6 +315,7 @@ export const ORDER_FULFILLMENT_ORDERS = `#graphql
             id
             handle
             reason
+            reasonNotes
             heldByRequestingApp
           }
           supportedActions {
@@ -344,6 +345,29 @@ export const ORDER_FULFILLMENT_ORDERS = `#graphql
     }
   }
 ` as TypedDocument<G.OmsOrderFulfillmentOrdersQuery, G.OmsOrderFulfillmentOrdersQueryVariables>;
+
+/**
+ * One fulfillment order and the order it belongs to.  Fulfillment-order webhooks
+ * (order_routing_complete, moved, placed_on_hold, …) name the fulfillment order but never its
+ * order, so the hub asks: https://shopify.dev/docs/api/admin-graphql/2026-10/queries/fulfillmentOrder
+ */
+export const FULFILLMENT_ORDER_ORDER = `#graphql
+  query OmsFulfillmentOrderOrder($id: ID!) {
+    fulfillmentOrder(id: $id) {
+      id
+      status
+      assignedLocation {
+        location {
+          id
+        }
+      }
+      order {
+        id
+        legacyResourceId
+      }
+    }
+  }
+` as TypedDocument<G.OmsFulfillmentOrderOrderQuery, G.OmsFulfillmentOrderOrderQueryVariables>;
 
 // ---------------------------------------------------------------------------------------------
 // Bulk operations (https://shopify.dev/docs/api/usage/bulk-operations/queries)
@@ -505,6 +529,13 @@ export const FULFILLMENT_ORDER_HOLD = `#graphql
       fulfillmentOrder {
         id
         status
+        fulfillmentHolds {
+          id
+          handle
+          reason
+          reasonNotes
+          heldByRequestingApp
+        }
       }
       remainingFulfillmentOrder {
         id
@@ -533,6 +564,9 @@ export const FULFILLMENT_ORDER_RELEASE_HOLD = `#graphql
         fulfillmentHolds {
           id
           handle
+          reason
+          reasonNotes
+          heldByRequestingApp
         }
       }
       userErrors {

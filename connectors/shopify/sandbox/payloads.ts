@@ -220,9 +220,10 @@ export function holdPayload(h: HoldRec, appId: string) {
     id: gid("FulfillmentHold", h.n),
     reason: h.reason.toLowerCase(),
     reason_notes: h.reasonNotes,
-    held_by_requesting_app: true,
+    // Webhooks go to the sandbox's one app: a hold is "by the requesting app" unless another placed it.
+    held_by_requesting_app: h.otherApp === null,
     handle: h.handle,
-    held_by_app: { id: gid("App", appId) },
+    held_by_app: { id: gid("App", h.otherApp ?? appId) },
   };
 }
 

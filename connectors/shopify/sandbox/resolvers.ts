@@ -893,7 +893,8 @@ function buildResolvers(): Resolvers {
     FulfillmentHold: {
       id: (h: { n: number }) => gid("FulfillmentHold", h.n),
       ...plain("reason", "reasonNotes", "handle"),
-      heldByRequestingApp: () => true,
+      // The sandbox serves one app (its access tokens); holds placed as another app are not its own.
+      heldByRequestingApp: (h: { otherApp: string | null }) => h.otherApp === null,
     },
 
     InventoryAdjustmentGroup: {

@@ -220,6 +220,11 @@ export interface HoldRec {
   reasonNotes: string | null;
   handle: string | null;
   externalId: string | null;
+  /**
+   * The app that placed it when it is not the app calling the sandbox (another app, or the
+   * merchant in the admin): `heldByRequestingApp` is false for it, and its handles are its own.
+   */
+  otherApp: string | null;
 }
 
 export interface ChangeRec {
@@ -1051,13 +1056,16 @@ export class SandboxStore {
   /** fulfillmentOrderHold: a hold (optionally on some line items, which splits the order first). */
   holdFulfillmentOrder(
     foN: number | null,
-    h: { reason: string; reasonNotes?: string | null; handle?: string | null; externalId?: string | null; lines?: { foLineN: number | null; quantity: number }[] | null },
+    h: { reason: string; reasonNotes?: string | null; handle?: string | null; externalId?: string | null; lines?: { foLineN: number | null; quantity: number }[] | null; otherApp?: string | null },
   ) {
     const fo = foN ? this.fulfillmentOrder(foN) : undefined;
     if (!fo) return fail("FULFILLMENT_ORDER_NOT_FOUND", ["id"], "Fulfillment order not found.");
     if (!["OPEN", "ON_HOLD", "SCHEDULED"].includes(fo.status)) fail(null, ["id"], `Cannot hold a fulfillment order with status ${fo.status}.`);
-    if (fo.holds.length >= 10) fail("FULFILLMENT_ORDER_HOLD_LIMIT_REACHED", ["id"], "The maximum number of fulfillment holds for this fulfillment order has been reached for this app.");
-    if (h.handle && fo.holds.some((x) => x.handle === h.handle)) fail("DUPLICATE_FULFILLMENT_HOLD_HANDLE", ["fulfillmentHold", "handle"], "The handle provided for the fulfillment hold is already in use by this app for another hold on this fulfillment order.");
+    // Limits and handles are per app (FulfillmentOrderHoldUserErrorCode): another app's holds do not count.
+    const app = h.otherApp ?? null;
+    const appHolds = fo.holds.filter((x) => x.otherApp === app);
+    if (appHolds.length >= 10) fail("FULFILLMENT_ORDER_HOLD_LIMIT_REACHED", ["id"], "The maximum number of fulfillment holds for this fulfillment order has been reached for this app.");
+    if (h.handle && appHolds.some((x) => x.handle === h.handle)) fail("DUPLICATE_FULFILLMENT_HOLD_HANDLE", ["fulfillmentHold", "handle"], "The handle provided for the fulfillment hold is already in use by this app for another hold on this fulfillment order.");
     const picks = h.lines ? this.pickLines(fo, h.lines, "fulfillmentHold", { duplicate: "DUPLICATED_FULFILLMENT_ORDER_LINE_ITEMS", zero: "GREATER_THAN_ZERO", tooMany: "INVALID_LINE_ITEM_QUANTITY" }) : null;
     const t = this.now();
     let remaining: FoRec | null = null;
@@ -1069,7 +1077,7 @@ export class SandboxStore {
         .filter((p) => p.quantity > 0);
       if (rest.length) remaining = this.splitInto(fo, rest, fo.locationN, fo.status === "ON_HOLD" ? "OPEN" : fo.status, t);
     }
-    const hold: HoldRec = { __typename: "FulfillmentHold", n: this.holds.length + 1, foN: fo.n, reason: h.reason, reasonNotes: h.reasonNotes ?? null, handle: h.handle ?? null, externalId: h.externalId ?? null };
+    const hold: HoldRec = { __typename: "FulfillmentHold", n: this.holds.length + 1, foN: fo.n, reason: h.reason, reasonNotes: h.reasonNotes ?? null, handle: h.handle ?? null, externalId: h.externalId ?? null, otherApp: app };
     this.holds.push(hold);
     fo.holds.push(hold);
     fo.status = "ON_HOLD";

@@ -2084,7 +2084,7 @@ export type OmsFulfillmentOrderHoldMutationVariables = Exact<{
 }>;
 
 
-export type OmsFulfillmentOrderHoldMutation = { fulfillmentOrderHold: { fulfillmentHold: { id: string, handle: string | null, reason: FulfillmentHoldReason } | null, fulfillmentOrder: { id: string, status: FulfillmentOrderStatus } | null, remainingFulfillmentOrder: { id: string, status: FulfillmentOrderStatus } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: FulfillmentOrderHoldUserErrorCode | null }> } | null };
+export type OmsFulfillmentOrderHoldMutation = { fulfillmentOrderHold: { fulfillmentHold: { id: string, handle: string | null, reason: FulfillmentHoldReason } | null, fulfillmentOrder: { id: string, status: FulfillmentOrderStatus, fulfillmentHolds: Array<{ id: string, handle: string | null, reason: FulfillmentHoldReason, reasonNotes: string | null, heldByRequestingApp: boolean }> } | null, remainingFulfillmentOrder: { id: string, status: FulfillmentOrderStatus } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: FulfillmentOrderHoldUserErrorCode | null }> } | null };
 
 export type OmsFulfillmentOrderLineItemsPreparedForPickupMutationVariables = Exact<{
   input: FulfillmentOrderLineItemsPreparedForPickupInput;
@@ -2102,13 +2102,20 @@ export type OmsFulfillmentOrderMoveMutationVariables = Exact<{
 
 export type OmsFulfillmentOrderMoveMutation = { fulfillmentOrderMove: { movedFulfillmentOrder: { id: string, status: FulfillmentOrderStatus, assignedLocation: { location: { id: string } | null } } | null, originalFulfillmentOrder: { id: string, status: FulfillmentOrderStatus } | null, userErrors: Array<{ field: Array<string> | null, message: string }> } | null };
 
+export type OmsFulfillmentOrderOrderQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type OmsFulfillmentOrderOrderQuery = { fulfillmentOrder: { id: string, status: FulfillmentOrderStatus, assignedLocation: { location: { id: string } | null }, order: { id: string, legacyResourceId: string } } | null };
+
 export type OmsFulfillmentOrderReleaseHoldMutationVariables = Exact<{
   id: string | number;
   holdIds: Array<string | number> | string | number;
 }>;
 
 
-export type OmsFulfillmentOrderReleaseHoldMutation = { fulfillmentOrderReleaseHold: { fulfillmentOrder: { id: string, status: FulfillmentOrderStatus, fulfillmentHolds: Array<{ id: string, handle: string | null }> } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: FulfillmentOrderReleaseHoldUserErrorCode | null }> } | null };
+export type OmsFulfillmentOrderReleaseHoldMutation = { fulfillmentOrderReleaseHold: { fulfillmentOrder: { id: string, status: FulfillmentOrderStatus, fulfillmentHolds: Array<{ id: string, handle: string | null, reason: FulfillmentHoldReason, reasonNotes: string | null, heldByRequestingApp: boolean }> } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: FulfillmentOrderReleaseHoldUserErrorCode | null }> } | null };
 
 export type OmsInventoryItemsQueryVariables = Exact<{
   first: number;
@@ -2182,7 +2189,7 @@ export type OmsOrderFulfillmentOrdersQueryVariables = Exact<{
 }>;
 
 
-export type OmsOrderFulfillmentOrdersQuery = { order: { id: string, name: string, updatedAt: string, fulfillmentOrders: { nodes: Array<{ id: string, status: FulfillmentOrderStatus, requestStatus: FulfillmentOrderRequestStatus, updatedAt: string, fulfillAt: string | null, assignedLocation: { name: string, location: { id: string } | null }, deliveryMethod: { methodType: DeliveryMethodType } | null, fulfillmentHolds: Array<{ id: string, handle: string | null, reason: FulfillmentHoldReason, heldByRequestingApp: boolean }>, supportedActions: Array<{ action: FulfillmentOrderAction }>, lineItems: { nodes: Array<{ id: string, sku: string | null, inventoryItemId: string | null, totalQuantity: number, remainingQuantity: number, lineItem: { id: string }, variant: { id: string } | null }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type OmsOrderFulfillmentOrdersQuery = { order: { id: string, name: string, updatedAt: string, fulfillmentOrders: { nodes: Array<{ id: string, status: FulfillmentOrderStatus, requestStatus: FulfillmentOrderRequestStatus, updatedAt: string, fulfillAt: string | null, assignedLocation: { name: string, location: { id: string } | null }, deliveryMethod: { methodType: DeliveryMethodType } | null, fulfillmentHolds: Array<{ id: string, handle: string | null, reason: FulfillmentHoldReason, reasonNotes: string | null, heldByRequestingApp: boolean }>, supportedActions: Array<{ action: FulfillmentOrderAction }>, lineItems: { nodes: Array<{ id: string, sku: string | null, inventoryItemId: string | null, totalQuantity: number, remainingQuantity: number, lineItem: { id: string }, variant: { id: string } | null }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
 export type OmsProductsQueryVariables = Exact<{
   first: number;
