@@ -33,6 +33,8 @@ const base = z.object({
   SHOPIFY_ADMIN_URL: z.string().url("must be a URL such as http://127.0.0.1:4010").optional(),
   /** X-Shopify-Access-Token for SHOPIFY_ADMIN_URL. */
   SHOPIFY_ADMIN_TOKEN: z.string().min(1).optional(),
+  /** Send every Amazon call (LWA tokens, SP-API, feed documents) to this local Amazon sandbox peer (loopback only). */
+  AMAZON_SANDBOX_URL: z.string().url("must be a URL such as http://127.0.0.1:4020").optional(),
   SANDBOX_SHOP: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "must be <name>.myshopify.com").default("demo-outfitters.myshopify.com"),
 });
 
@@ -81,6 +83,10 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   if (env.SHOPIFY_ADMIN_URL?.startsWith("http:") && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(env.SHOPIFY_ADMIN_URL)) {
     // Plain http carries the access token in the clear: only a peer on this machine may use it.
     throw new EnvError([{ variable: "SHOPIFY_ADMIN_URL", message: "must be https, or http on 127.0.0.1/localhost (the sandbox peer)" }]);
+  }
+  if (env.AMAZON_SANDBOX_URL && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(env.AMAZON_SANDBOX_URL)) {
+    // The sandbox agent sends LWA secrets and access tokens over plain TCP: only to a peer on this machine.
+    throw new EnvError([{ variable: "AMAZON_SANDBOX_URL", message: "must be http on 127.0.0.1/localhost (the Amazon sandbox peer)" }]);
   }
   return { ...env, LOG_FORMAT: env.LOG_FORMAT ?? (env.NODE_ENV === "production" ? "json" : "pretty") };
 }

@@ -8,6 +8,7 @@ import { createInProcessRunner } from "./queue/in-process-runner.server";
 import type { JobRunner } from "./queue/types";
 import { createShopifyApp, type AdminGraphql, type ShopifyApp } from "./shopify.server";
 import { createShopifyAdmin, type ShopifyAdmin } from "./shopify-admin.server";
+import { createAmazonPlatform, type AmazonPlatform } from "./amazon.server";
 import { createAdminAuth, type AdminAuth } from "./auth.server";
 
 /**
@@ -26,6 +27,8 @@ export interface AppRuntime {
   shopify: ShopifyApp;
   /** Cost-aware Admin GraphQL clients: shopifyAdmin.adminClientFor(shop) (ADR 010). */
   shopifyAdmin: ShopifyAdmin;
+  /** How Amazon is reached (the real hosts, or the sandbox peer) and the connect page's credential check. */
+  amazon: AmazonPlatform;
   auth: AdminAuth;
   now: () => Date;
   /** Start the job runner and outbox relay (the server does; one-shot CLI commands need not). */
@@ -67,6 +70,7 @@ export function createRuntime(env: Env, opts: RuntimeOptions = {}): AppRuntime {
     relay,
     shopify,
     shopifyAdmin,
+    amazon: createAmazonPlatform(env, logger),
     auth: createAdminAuth({ env, shopify, db: handle.db }),
     now,
     startWorkers() {

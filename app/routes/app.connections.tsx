@@ -4,7 +4,9 @@ import { useActionData, useLoaderData, useNavigation, useRevalidator } from "@re
 import { InlineGrid, Layout, Page } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useEffect } from "react";
+import { AmazonConnectionCard } from "#app/components/connections/AmazonConnectionCard";
 import { ComingSoonCard } from "#app/components/connections/ComingSoonCard";
+import { listAmazonAccounts } from "#app/modules/amazon/index";
 import { ShopifyConnectionCard } from "#app/components/connections/ShopifyConnectionCard";
 import { connectionStatus, requestShopifyResync } from "#app/modules/operations/index";
 import { SHOPIFY_IMPORT_JOB } from "#app/workflows/shopify-import.server";
@@ -17,8 +19,9 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { runtime } = context;
   const { shop } = await runtime.auth.admin(request);
   const now = runtime.now();
-  const status = await connectionStatus(runtime.db, shop, now, { importJob: SHOPIFY_IMPORT_JOB });
-  return json({ now: now.toISOString(), status });
+  const [status, amazon] = await Promise.all([connectionStatus(runtime.db, shop, now, { importJob: SHOPIFY_IMPORT_JOB }), listAmazonAccounts(runtime, shop)]);
+  const amazonAccounts = amazon.map((a) => ({ sellerId: a.sellerId, region: a.region, status: a.status, marketplaces: a.marketplaces.map((m) => m.name), lastError: a.lastError }));
+  return json({ now: now.toISOString(), status, amazonAccounts });
 };
 
 type ActionResult = { ok: true; jobId: string; alreadyActive: boolean; message: string } | { ok: false; message: string };
@@ -40,7 +43,7 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
 };
 
 export default function Connections() {
-  const { now, status } = useLoaderData<typeof loader>();
+  const { now, status, amazonAccounts } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const revalidator = useRevalidator();
@@ -68,7 +71,7 @@ export default function Connections() {
         </Layout.Section>
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
-            <ComingSoonCard name="Amazon" description="Listings, FBA stock and orders from Amazon Seller Central will show here once the Amazon connector is built." />
+            <AmazonConnectionCard accounts={amazonAccounts} />
             <ComingSoonCard name="B2B portal" description="Wholesale orders and EDI documents from the B2B portal will show here once its connector is built." />
           </InlineGrid>
         </Layout.Section>

@@ -57,10 +57,11 @@ describe("connections page with the Shopify peer (Chromium)", () => {
     expect(card).toMatch(/Webhook lag\s*[\d.]+ (ms|s|min)/);
     expect(card).toMatch(/Processing time \(1 h\)\s*p50 [\d.]+ (ms|s)/);
 
-    // Honest about the connectors that do not exist yet.
-    for (const name of ["Amazon", "B2B portal"]) {
-      expect(await page.getByRole("region", { name, exact: true }).innerText()).toContain("Not connected yet — coming with their connectors.");
-    }
+    // Honest about the connector that does not exist yet; Amazon links to its accounts page.
+    expect(await page.getByRole("region", { name: "B2B portal", exact: true }).innerText()).toContain("Not connected yet — coming with their connectors.");
+    const amazon = page.getByRole("region", { name: "Amazon", exact: true });
+    expect(await amazon.innerText()).toMatch(/Seller \w+ \(na\)|No seller account connected/);
+    expect(await amazon.getByRole("link", { name: /Amazon/ }).getAttribute("href")).toContain("/app/amazon");
     expect(watched.consoleErrors).toEqual([]);
   }, 200_000);
 

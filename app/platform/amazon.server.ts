@@ -1,0 +1,39 @@
+import type https from "node:https";
+import { classifyLwaAnswer, postLwaToken } from "#connectors/amazon/client/access-token";
+import { sandboxAgent } from "#connectors/amazon/client/sandbox-agent";
+import type { CredentialCheck } from "#app/modules/amazon/index";
+import type { Env } from "./env.server";
+import type { Logger } from "./logger.server";
+
+/** How this process reaches Amazon: the real hosts, or (AMAZON_SANDBOX_URL) the local sandbox peer for every host. */
+export interface AmazonPlatform {
+  /** The https agent every Amazon call uses (undefined: Node's default, the real hosts). */
+  agent: https.Agent | undefined;
+  sandboxUrl: string | undefined;
+  /** The connect page's check: one LWA token exchange with the typed credentials. */
+  checkCredentials: CredentialCheck;
+}
+
+const LWA_CHECK_TIMEOUT_MS = 10_000;
+
+export function createAmazonPlatform(env: Pick<Env, "AMAZON_SANDBOX_URL">, logger: Logger): AmazonPlatform {
+  const agent = env.AMAZON_SANDBOX_URL ? sandboxAgent(env.AMAZON_SANDBOX_URL) : undefined;
+  return {
+    agent,
+    sandboxUrl: env.AMAZON_SANDBOX_URL,
+    async checkCredentials(creds) {
+      // LWA checks the client id, secret and refresh token together; its error says which part is
+      // wrong (https://developer.amazon.com/docs/login-with-amazon/authorization-code-grant.html):
+      // invalid_client → the client id/secret, invalid_grant → the refresh token.  An unreachable
+      // or failing LWA throws (a 503 "try again"), it does not reject the credentials.
+      const answer = await postLwaToken({ clientId: creds.lwaClientId, clientSecret: creds.lwaClientSecret, refreshToken: creds.refreshToken }, { agent, timeoutMs: LWA_CHECK_TIMEOUT_MS });
+      const verdict = classifyLwaAnswer(answer);
+      if (verdict.ok) return { ok: true };
+      if (verdict.error.retryable) throw verdict.error;
+      const oauth = String((verdict.error.details as { oauthError?: unknown } | undefined)?.oauthError ?? "");
+      const field = oauth === "invalid_grant" ? "refreshToken" : oauth === "invalid_client" || oauth === "unauthorized_client" ? "lwaClientSecret" : "credentials";
+      logger.info("amazon credentials refused by LWA", { region: creds.region, sellerId: creds.sellerId, oauthError: oauth || null, status: answer.status });
+      return { ok: false, field, message: verdict.error.message };
+    },
+  };
+}
