@@ -76,3 +76,35 @@ export function gidType(id: string | undefined): string | null {
   const m = /^gid:\/\/shopify\/([A-Za-z]+)\//.exec(id ?? "");
   return m ? m[1]! : null;
 }
+
+/** A top-level object of a bulk result with the nested-connection objects that belong to it. */
+export interface BulkObject {
+  parent: BulkRow;
+  children: BulkRow[];
+}
+
+/**
+ * Objects of a bulk result run with `groupObjects: true`, each with its children: Shopify then
+ * writes a parent's nested-connection rows right after it
+ * (https://shopify.dev/docs/api/admin-graphql/2026-10/mutations/bulkOperationRunQuery, argument
+ * groupObjects), so an object is complete when the next top-level row (or the end) arrives and only
+ * one object is in memory at a time.  A child row naming another parent means the result was not
+ * grouped: that is an error (naming the row), not a silent mis-assignment.
+ */
+export async function* groupedObjects(rows: AsyncIterable<BulkRow>): AsyncGenerator<BulkObject> {
+  let current: BulkObject | null = null;
+  let n = 0;
+  for await (const row of rows) {
+    n++;
+    if (row.__parentId === undefined) {
+      if (current) yield current;
+      current = { parent: row, children: [] };
+      continue;
+    }
+    if (!current || row.__parentId !== current.parent.id) {
+      throw new BulkLineError(n, `child of ${row.__parentId} does not follow its parent${current ? ` (the last parent was ${current.parent.id})` : ""}; was the bulk query run with groupObjects: true?`);
+    }
+    current.children.push(row);
+  }
+  if (current) yield current;
+}
