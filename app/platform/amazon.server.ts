@@ -1,7 +1,11 @@
 import type https from "node:https";
-import { classifyLwaAnswer, postLwaToken } from "#connectors/amazon/client/access-token";
+import { classifyLwaAnswer, createMemoryAccessTokenCache, postLwaToken } from "#connectors/amazon/client/access-token";
+import { spApiBucketLimits } from "#connectors/amazon/client/rate-limits";
 import { sandboxAgent } from "#connectors/amazon/client/sandbox-agent";
-import type { CredentialCheck } from "#app/modules/amazon/index";
+import { createSpApiClient, type SpApiClient } from "#connectors/amazon/client/sp-api-client";
+import { systemClock } from "#connectors/core/clock";
+import { createMemoryBucketStore, createTokenBuckets } from "#connectors/core/token-bucket";
+import type { AmazonCredentials, CredentialCheck } from "#app/modules/amazon/index";
 import type { Env } from "./env.server";
 import type { Logger } from "./logger.server";
 
@@ -12,12 +16,21 @@ export interface AmazonPlatform {
   sandboxUrl: string | undefined;
   /** The connect page's check: one LWA token exchange with the typed credentials. */
   checkCredentials: CredentialCheck;
+  /**
+   * An SP-API client for one account.  Every client of the process shares one bucket store (the
+   * limits are per seller × operation, whichever job calls) and one access-token cache (one LWA
+   * token per account, refreshed once for all callers): docs/decisions/012-amazon-sp-api-client.md.
+   */
+  clientFor(creds: Pick<AmazonCredentials, "sellerId" | "region" | "marketplaceIds" | "lwaClientId" | "lwaClientSecret" | "refreshToken">): SpApiClient;
 }
 
 const LWA_CHECK_TIMEOUT_MS = 10_000;
 
 export function createAmazonPlatform(env: Pick<Env, "AMAZON_SANDBOX_URL">, logger: Logger): AmazonPlatform {
   const agent = env.AMAZON_SANDBOX_URL ? sandboxAgent(env.AMAZON_SANDBOX_URL) : undefined;
+  const buckets = createTokenBuckets({ store: createMemoryBucketStore(), limits: spApiBucketLimits, now: systemClock.now, sleep: systemClock.sleep });
+  const tokenCache = createMemoryAccessTokenCache();
+  const clientLog = logger.child({ connector: "amazon" });
   return {
     agent,
     sandboxUrl: env.AMAZON_SANDBOX_URL,
@@ -35,5 +48,18 @@ export function createAmazonPlatform(env: Pick<Env, "AMAZON_SANDBOX_URL">, logge
       logger.info("amazon credentials refused by LWA", { region: creds.region, sellerId: creds.sellerId, oauthError: oauth || null, status: answer.status });
       return { ok: false, field, message: verdict.error.message };
     },
+    clientFor(creds) {
+      return createSpApiClient({
+        account: { sellerId: creds.sellerId, region: creds.region, marketplaceIds: creds.marketplaceIds, lwaClientId: creds.lwaClientId, lwaClientSecret: creds.lwaClientSecret, refreshToken: creds.refreshToken },
+        buckets,
+        tokenCache,
+        logger: clientLog,
+        now: systemClock.now,
+        sleep: systemClock.sleep,
+        random: systemClock.random,
+        transport: { agent },
+      });
+    },
   };
 }
+
