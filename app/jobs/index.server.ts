@@ -3,7 +3,20 @@ import { createInboundEventProcessor, PROCESS_INBOUND_EVENT } from "#app/platfor
 import { complianceHandlers } from "#app/workflows/compliance.server";
 import { BULK_FINISHED_JOB, shopifyInboundHandlers } from "#app/workflows/shopify-inbound.server";
 import { importShopifyShop, SHOPIFY_IMPORT_JOB } from "#app/workflows/shopify-import.server";
-import { createShopifyOrder, SHOPIFY_CREATE_ORDER_JOB, SHOPIFY_SYNC_FULFILLMENT_JOB, syncShopifyFulfillment, type ShopifyOrderWriteJob } from "#app/workflows/shopify-writes.server";
+import {
+  createShopifyOrder,
+  holdShopifyFulfillment,
+  lookUpFulfillmentOrder,
+  markShopifyPickupReady,
+  releaseShopifyHolds,
+  SHOPIFY_CREATE_ORDER_JOB,
+  SHOPIFY_SYNC_FULFILLMENT_JOB,
+  syncShopifyFulfillment,
+  type ShopifyOrderWriteJob,
+} from "#app/workflows/shopify-writes.server";
+import { SHOPIFY_HOLD_JOB, SHOPIFY_PICKUP_READY_JOB, SHOPIFY_RELEASE_HOLD_JOB, type FulfillmentActionJob } from "#app/modules/orders/index";
+import { isConnectorError } from "#connectors/core/errors";
+import { isPermanent } from "#app/platform/errors";
 import { expireHolds, publishAts, publishChannelAts, PUBLISH_ATS_JOB, PUBLISH_CHANNEL_JOB, type AtsPublisher } from "#app/modules/inventory/index";
 
 export const EXPIRE_HOLDS_JOB = "inventory.expireHolds";
@@ -17,11 +30,28 @@ const PUBLISHERS: Record<string, AtsPublisher> = {};
 /** Every job the app runs, by name.  Entry points only: they resolve dependencies and call workflows. */
 export function registerJobs(runtime: AppRuntime) {
   const { db, logger, now } = runtime;
+  // Fulfillment-order webhooks name no order: ask the Admin API (OmsFulfillmentOrderOrder) when
+  // there is one — a Shopify install, or SHOPIFY_ADMIN_URL (the sandbox peer).  A refusal is
+  // logged and the FO stored unlinked (the fulfillment sync links it); throttles and 5xx make
+  // the webhook's processing retry.
+  const hasAdminApi = runtime.env.APP_MODE === "shopify" || !!runtime.env.SHOPIFY_ADMIN_URL;
+  const fulfillmentOrderOrderGid = async (shop: string, fulfillmentOrderGid: string) => {
+    try {
+      return (await lookUpFulfillmentOrder(runtime.shopifyAdmin.adminClientFor(shop), fulfillmentOrderGid))?.orderGid ?? null;
+    } catch (e) {
+      // A refusal, or no Admin API session for the shop (not installed): nothing a retry fixes.
+      if ((isConnectorError(e) && !e.retryable) || isPermanent(e)) {
+        logger.warn("fulfillment order look-up refused: stored unlinked", { shop, fulfillmentOrder: fulfillmentOrderGid, err: (e as Error).message });
+        return null;
+      }
+      throw e;
+    }
+  };
   const inboundHandlers = {
     ...complianceHandlers({ db, logger, now }),
     // orders, fulfillment orders, fulfillments, refunds, returns, inventory, locations, bulk
     // operations.
-    ...shopifyInboundHandlers({ db, logger, now }),
+    ...shopifyInboundHandlers({ db, logger, now, ...(hasAdminApi ? { fulfillmentOrderOrderGid } : {}) }),
   };
   const processInbound = createInboundEventProcessor(db, inboundHandlers, now);
   runtime.runner.register<{ eventId: string }>(PROCESS_INBOUND_EVENT, (job) => processInbound(job.data));
@@ -49,5 +79,10 @@ export function registerJobs(runtime: AppRuntime) {
   const writesDeps = (shop: string) => ({ db, now, logger, client: runtime.shopifyAdmin.adminClientFor(shop) });
   runtime.runner.register<ShopifyOrderWriteJob>(SHOPIFY_SYNC_FULFILLMENT_JOB, (job) => syncShopifyFulfillment(writesDeps(job.data.shop), job.data));
   runtime.runner.register<ShopifyOrderWriteJob>(SHOPIFY_CREATE_ORDER_JOB, (job) => createShopifyOrder(writesDeps(job.data.shop), job.data));
+  // What a person asks from the order page (outbox rows of app/modules/orders): hold, release
+  // this app's holds, mark a pickup ready.
+  runtime.runner.register<FulfillmentActionJob>(SHOPIFY_HOLD_JOB, (job) => holdShopifyFulfillment(writesDeps(job.data.shop), job.data));
+  runtime.runner.register<FulfillmentActionJob>(SHOPIFY_RELEASE_HOLD_JOB, (job) => releaseShopifyHolds(writesDeps(job.data.shop), job.data));
+  runtime.runner.register<FulfillmentActionJob>(SHOPIFY_PICKUP_READY_JOB, (job) => markShopifyPickupReady(writesDeps(job.data.shop), job.data));
   runtime.runner.repeat(EXPIRE_HOLDS_JOB, {}, 60_000);
 }

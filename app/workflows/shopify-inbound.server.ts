@@ -44,6 +44,7 @@ import {
   applyOrderFacts,
   cancelOrder,
   findOrderByExternalId,
+  findOrderByShopifyGid,
   intakeOrder,
   isOlderThanApplied,
   orderIdForSubject,
@@ -52,7 +53,8 @@ import {
   resyncOrderLines,
   type OrdersDeps,
 } from "#app/modules/orders/index";
-import { hubOrderCreatedInShopify } from "./shopify-writes.server";
+import { decisionsFor } from "#app/modules/routing/index";
+import { hubOrderCreatedInShopify, SHOPIFY_SYNC_FULFILLMENT_JOB, type ShopifyOrderWriteJob } from "./shopify-writes.server";
 import type { Db } from "#app/platform/db/client.server";
 import { DomainError } from "#app/platform/errors";
 import type { InboundEventHandler, InboundEventRow } from "#app/platform/inbound-events.server";
@@ -95,9 +97,10 @@ export interface ShopifyInboundDeps {
   now: () => Date;
   random?: () => number;
   /**
-   * Optional Admin API look-up of a fulfillment order's order (fulfillment-order webhooks do not
-   * name it).  Without it, a fulfillment order is linked to its order only through the one it
-   * was split from.  Wired by the Shopify client when it exists.
+   * Admin API look-up of a fulfillment order's order gid (fulfillment-order webhooks do not name
+   * it): `OmsFulfillmentOrderOrder`, wired in app/jobs when the shop has an Admin API.  Without
+   * it, a fulfillment order is linked to its order only through the one it was split from, or by
+   * the fulfillment sync job.
    */
   fulfillmentOrderOrderGid?: (shop: string, fulfillmentOrderGid: string) => Promise<string | null>;
 }
@@ -175,8 +178,12 @@ export function shopifyInboundHandlers(deps: ShopifyInboundDeps): Record<string,
     ORDERS_UPDATED: async (event) => {
       const o = mapped(() => parseShopifyOrder(event.payload, "orders/updated"));
       const order = await findOrderByExternalId(db, event.shop, orderGid(o));
-      // An update can overtake the order's create: it carries the whole order, so take it in.
-      if (!order) return void (await intakeShopifyOrder(event, o, "orders/updated"));
+      if (!order) {
+        const echo = await hubOrderCreatedInShopify(db, event.shop, parseShopifyJson(event.payload));
+        if (echo) return void (await echoUpdate(event, o, echo, "updated"));
+        // An update can overtake the order's create: it carries the whole order, so take it in.
+        return void (await intakeShopifyOrder(event, o, "orders/updated"));
+      }
       const facts = orderFacts(o);
       if (isOlderThanApplied(order, facts.updatedAt)) {
         log.info("orders/updated older than the applied one: ignored", { shop: event.shop, orderId: order.id, updatedAt: facts.updatedAt, applied: order.sourceUpdatedAt });
@@ -198,8 +205,12 @@ export function shopifyInboundHandlers(deps: ShopifyInboundDeps): Record<string,
     ORDERS_CANCELLED: async (event) => {
       const o = mapped(() => parseShopifyOrder(event.payload, "orders/cancelled"));
       const order = await findOrderByExternalId(db, event.shop, orderGid(o));
-      // Never seen: take it in as it is (cancelled), so a late orders/create changes nothing.
-      if (!order) return void (await intakeShopifyOrder(event, o, "orders/cancelled"));
+      if (!order) {
+        const echo = await hubOrderCreatedInShopify(db, event.shop, parseShopifyJson(event.payload));
+        if (echo) return void (await echoUpdate(event, o, echo, "cancelled"));
+        // Never seen: take it in as it is (cancelled), so a late orders/create changes nothing.
+        return void (await intakeShopifyOrder(event, o, "orders/cancelled"));
+      }
       const facts = orderFacts(o);
       await applyOrderFacts(db, event.shop, order.id, facts);
       // A cancellation is final whatever its timestamp: there is no un-cancel.
@@ -210,13 +221,20 @@ export function shopifyInboundHandlers(deps: ShopifyInboundDeps): Record<string,
     ORDERS_EDITED: async (event) => {
       const edit = mapped(() => parseShopifyOrderEdit(event.payload, "orders/edited"));
       const gid = toGid("Order", edit.order_id);
-      const order = await findOrderByExternalId(db, event.shop, gid);
+      const order = await findOrderByShopifyGid(db, event.shop, gid);
       if (!order) {
         log.info("orders/edited for an order the hub does not hold; its orders/updated carries it", { shop: event.shop, order: gid });
         return;
       }
       const at = edit.committed_at ?? edit.created_at;
       const summary: Record<string, unknown> = { editId: toGid("OrderEdit", edit.id), additions: edit.line_items.additions, removals: edit.line_items.removals, staffNote: edit.staff_note ?? null };
+      if (order.externalOrderId !== gid) {
+        // An order the hub created in Shopify for another channel: its lines are that channel's
+        // (other line keys), and that channel says when they change.  The edit is shown; the
+        // orders/updated that follows it applies Shopify's status facts.
+        await timeline(event, order.id, "edited", { ...summary, shopifyOrderId: gid, applied: false, reason: "lines of an order from another channel follow that channel" }, { occurredAt: at });
+        return;
+      }
       if (isOlderThanApplied(order, at)) {
         await timeline(event, order.id, "edited", { ...summary, applied: false, reason: "the order's later state is already applied" }, { occurredAt: at });
         return;
@@ -258,15 +276,37 @@ export function shopifyInboundHandlers(deps: ShopifyInboundDeps): Record<string,
     if (event.attempts < UNKNOWN_ORDER_RETRIES) throw new DomainError("UNAVAILABLE", `${what} is not in the hub yet (its webhook may still be queued); retrying`);
   }
 
+  /** A Shopify order's hub order: a Shopify sale, or an order the hub created there (its create job must have recorded it). */
   async function orderFor(event: InboundEventRow, gid: string) {
-    const order = await findOrderByExternalId(db, event.shop, gid);
+    const order = await findOrderByShopifyGid(db, event.shop, gid);
     if (!order) waitForOrder(event, `order ${gid}`);
     return order;
   }
 
+  /**
+   * A later orders/updated or orders/cancelled of an order the hub created in Shopify (an Amazon
+   * or portal order; its create echo is skipped): Shopify's status facts (fulfilled, paid,
+   * cancelled) apply to the hub order as to any order, under the same updated_at guard; its lines
+   * are not re-synced (they are the other channel's).
+   */
+  async function echoUpdate(event: InboundEventRow, o: ShopifyOrderPayload, order: NonNullable<Awaited<ReturnType<typeof hubOrderCreatedInShopify>>>, kind: "updated" | "cancelled") {
+    const facts = orderFacts(o);
+    const base = { shopifyOrderId: orderGid(o), createdByHub: true };
+    if (kind === "updated" && isOlderThanApplied(order, facts.updatedAt)) {
+      await timeline(event, order.id, kind, { ...base, applied: false, reason: "older than the last applied update", updatedAt: facts.updatedAt });
+      return;
+    }
+    await applyOrderFacts(db, event.shop, order.id, facts);
+    const summary: Record<string, unknown> = { ...base, applied: true, updatedAt: facts.updatedAt, financialStatus: facts.financialStatus, fulfillmentStatus: facts.fulfillmentStatus };
+    // A cancellation is final whatever its timestamp (as for Shopify's own orders).
+    if (facts.cancelledAt) summary.cancelled = (await cancelOrder(ordersDeps, event.shop, order.id, { reason: `cancelled in Shopify${facts.cancelReason ? ` (${facts.cancelReason})` : ""}`, actor: ACTOR })).cancelled;
+    await timeline(event, order.id, kind, kind === "cancelled" ? { ...summary, reason: facts.cancelReason } : summary, kind === "cancelled" ? { occurredAt: facts.cancelledAt ?? facts.updatedAt } : {});
+    log.info("update of an order the hub created in Shopify applied", { shop: event.shop, orderId: order.id, kind, fulfillmentStatus: facts.fulfillmentStatus, cancelled: summary.cancelled ?? false });
+  }
+
   /** A refund or return entry on its order's timeline (a return update finds its order by the return). */
   async function toTimeline(event: InboundEventRow, e: TimelineEntry) {
-    const order = e.orderGid ? await findOrderByExternalId(db, event.shop, e.orderGid) : null;
+    const order = e.orderGid ? await findOrderByShopifyGid(db, event.shop, e.orderGid) : null;
     const orderId = order?.id ?? (await orderIdForSubject(db, event.shop, e.subjectId));
     if (!orderId) waitForOrder(event, e.orderGid ? `order ${e.orderGid}` : `the order of ${e.subjectId}`);
     if (!orderId) {
@@ -283,8 +323,10 @@ export function shopifyInboundHandlers(deps: ShopifyInboundDeps): Record<string,
       log.info("fulfillment for an order the hub does not hold", { shop: event.shop, order: f.orderGid, fulfillment: f.fulfillmentId });
       return;
     }
-    // Shipped units leave Shopify's committed and on_hand; the hub's claim on them is done.
-    const consumed = f.shipped ? (await consumeOrder({ db }, { shop: event.shop, channelId: order.channelId, externalOrderId: order.externalOrderId, lineKeys: f.lines.map((l) => l.lineKey) })).consumed : 0;
+    // Shipped units leave Shopify's committed and on_hand; the hub's claim on them is done.  An
+    // order the hub created in Shopify keeps its own channel's line keys: matched by SKU.
+    const lineKeys = order.externalOrderId === f.orderGid ? f.lines.map((l) => l.lineKey) : await hubLineKeysBySku(event.shop, order.id, f.lines);
+    const consumed = f.shipped && lineKeys.length ? (await consumeOrder({ db }, { shop: event.shop, channelId: order.channelId, externalOrderId: order.externalOrderId, lineKeys })).consumed : 0;
     await timeline(
       event,
       order.id,
@@ -292,6 +334,13 @@ export function shopifyInboundHandlers(deps: ShopifyInboundDeps): Record<string,
       { fulfillmentId: f.fulfillmentId, name: f.name, status: f.status, lines: f.lines, tracking: f.tracking, location: f.locationGid, consumedLines: consumed },
       { occurredAt: f.occurredAt, subjectId: f.fulfillmentId },
     );
+  }
+
+  /** The hub's line keys of a hub-created order for the SKUs a Shopify fulfillment names (a line without SKU cannot be matched). */
+  async function hubLineKeysBySku(shop: string, orderId: string, lines: { sku: string | null }[]) {
+    const skus = new Set(lines.map((l) => l.sku).filter((s): s is string => !!s));
+    if (skus.size < lines.length) log.warn("fulfillment lines without SKU on an order the hub created in Shopify: not matched", { shop, orderId });
+    return (await orderLinesOf(db, shop, orderId)).filter((l) => skus.has(l.sku)).map((l) => l.lineKey);
   }
 
   const returns: Record<string, InboundEventHandler> = Object.fromEntries(
@@ -312,17 +361,42 @@ export function shopifyInboundHandlers(deps: ShopifyInboundDeps): Record<string,
           let r = await recordFulfillmentOrder(db, event.shop, input);
           if (!r.orderId && deps.fulfillmentOrderOrderGid) {
             const gid = await deps.fulfillmentOrderOrderGid(event.shop, c.fulfillmentOrderId);
-            const order = gid ? await findOrderByExternalId(db, event.shop, gid) : null;
+            // A Shopify sale, or an order the hub created there for another channel.
+            const order = gid ? await findOrderByShopifyGid(db, event.shop, gid) : null;
             if (order) r = await recordFulfillmentOrder(db, event.shop, { ...input, orderId: order.id });
+            else log.info("fulfillment order of an order the hub does not hold (yet): stored unlinked; the order's fulfillment sync links it", { shop: event.shop, topic, fulfillmentOrder: c.fulfillmentOrderId, order: gid });
           }
           if (!r.applied) log.info("fulfillment-order webhook older than the applied one: ignored", { shop: event.shop, topic, fulfillmentOrder: c.fulfillmentOrderId });
           applied ||= r.applied;
           orderId ??= r.orderId;
         }
         if (orderId) await timeline(event, orderId, `fulfillment_order.${topic.split("/")[1]}`, { ...ev.summary, applied }, { subjectId: ev.changes[0]!.fulfillmentOrderId });
+        // Shopify's routing is done: its fulfillment orders exist, so the hub's routing decision
+        // can be applied now instead of when the sync job's retry next comes round.
+        if (orderId && topic === "fulfillment_orders/order_routing_complete") await syncAfterShopifyRouting(event, orderId);
       },
     ]),
   );
+
+  /**
+   * Enqueue the fulfillment sync of a Shopify sale's newest routed decision.  Deduplicated per
+   * (order, decision): a replayed or second order_routing_complete (one per fulfillment order)
+   * enqueues nothing more.  Orders the hub created in Shopify are moved by their create job.
+   */
+  async function syncAfterShopifyRouting(event: InboundEventRow, orderId: string) {
+    const order = await db.order.findFirst({ where: { id: orderId, shop: event.shop } });
+    if (!order || !order.externalOrderId.startsWith("gid://shopify/Order/") || order.status === "cancelled" || order.status === "refused") return;
+    const latest = (await decisionsFor(db, event.shop, orderId))[0];
+    if (!latest || latest.status !== "routed" || !latest.plan) return;
+    const payload: ShopifyOrderWriteJob = { shop: event.shop, orderId, decisionSequence: latest.sequence };
+    await writeOutbox(db, {
+      shop: event.shop,
+      topic: SHOPIFY_SYNC_FULFILLMENT_JOB,
+      payload,
+      jobKey: `shopify-order:${orderId}`,
+      jobDedupeKey: `${SHOPIFY_SYNC_FULFILLMENT_JOB}:${orderId}:${latest.sequence}:routing_complete`,
+    });
+  }
 
   const levelUpdate = (topic: string) => async (event: InboundEventRow) => {
     const m = mapped(() => mapInventoryLevel(event.payload, topic));

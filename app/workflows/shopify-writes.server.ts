@@ -1,9 +1,27 @@
 import { isConnectorError } from "#connectors/core/errors";
 import type { AdminClient } from "#connectors/shopify/client/admin-client";
-import { FULFILLMENT_ORDER_MOVE, ORDER_CREATE, ORDER_FULFILLMENT_ORDERS, ORDERS } from "#connectors/shopify/client/documents";
+import {
+  FULFILLMENT_ORDER_HOLD,
+  FULFILLMENT_ORDER_LINE_ITEMS_PREPARED_FOR_PICKUP,
+  FULFILLMENT_ORDER_MOVE,
+  FULFILLMENT_ORDER_ORDER,
+  FULFILLMENT_ORDER_RELEASE_HOLD,
+  ORDER_CREATE,
+  ORDER_FULFILLMENT_ORDERS,
+  ORDERS,
+} from "#connectors/shopify/client/documents";
 import type * as G from "#connectors/shopify/client/generated/admin.generated";
 import { commitOrder } from "#app/modules/inventory/index";
-import { appendOrderEvent, recordFulfillmentOrder } from "#app/modules/orders/index";
+import {
+  appendOrderEvent,
+  holdHandleFor,
+  HOLD_HANDLE_PREFIX,
+  recordFulfillmentOrder,
+  shopifyOrderGidOf,
+  SHOPIFY_ORDER_CREATED_EVENT,
+  type FulfillmentActionJob,
+  type RecordedHold,
+} from "#app/modules/orders/index";
 import { decisionsFor, type RoutingPlan } from "#app/modules/routing/index";
 import type { Db } from "#app/platform/db/client.server";
 import { DomainError } from "#app/platform/errors";
@@ -47,6 +65,19 @@ const SOURCE = "shopify.writes";
 /** Sized to keep the query under Shopify's single-query cost limit (1000): about 6 × (3 × 40 + 8). */
 const FO_PAGE = 6;
 const FO_LINES = 40;
+
+const OUTCOME_UNKNOWN = "OUTCOME_UNKNOWN";
+
+/**
+ * The client gives up on a mutation that is not retry-safe when its outcome is unknown (5xx,
+ * timeout) and marks it permanent: only the caller can check what happened.  Every job here reads
+ * Shopify before it writes (a search by source_identifier, the assigned locations, the hold
+ * handles), so a run of the job again is that check: the runner retries it with its backoff.
+ */
+function retryAfterUnknownOutcome(e: unknown) {
+  if (isConnectorError(e) && e.code === OUTCOME_UNKNOWN) return new DomainError("UNAVAILABLE", `${e.message}; the job reads Shopify again before retrying`);
+  return e;
+}
 
 type FulfillmentOrderNode = NonNullable<G.OmsOrderFulfillmentOrdersQuery["order"]>["fulfillmentOrders"]["nodes"][number];
 
@@ -136,17 +167,17 @@ export async function createShopifyOrder(deps: ShopifyWritesDeps, job: ShopifyOr
       shopify = { id: o.id, name: o.name, sourceName: o.sourceName ?? null, sourceIdentifier: o.sourceIdentifier ?? null };
       created = true;
     } catch (e) {
-      if (isConnectorError(e) && !e.retryable) {
+      if (isConnectorError(e) && !e.retryable && e.code !== OUTCOME_UNKNOWN) {
         await failed(deps, job, "shopify.order_create_failed", { field: e.field ?? null, code: e.code ?? null, message: e.message });
       }
-      throw e;
+      throw retryAfterUnknownOutcome(e);
     }
   }
   // Idempotent on the order: a second run (or a re-route) appends nothing.
   await appendOrderEvent(db, {
     shop: job.shop,
     orderId: order.id,
-    kind: "shopify.order_created",
+    kind: SHOPIFY_ORDER_CREATED_EVENT,
     source: SOURCE,
     occurredAt: deps.now(),
     subjectId: shopify.id,
@@ -303,7 +334,7 @@ async function moveFulfillmentOrders(deps: ShopifyWritesDeps, job: ShopifyOrderW
         // Not retry-safe: after an unknown outcome the job runs again and compares locations first.
         result = (await client.mutate(FULFILLMENT_ORDER_MOVE, move)).fulfillmentOrderMove;
       } catch (e) {
-        if (isConnectorError(e) && !e.retryable) {
+        if (isConnectorError(e) && !e.retryable && e.code !== OUTCOME_UNKNOWN) {
           await failed(deps, job, "shopify.fulfillment_order_move_failed", {
             fulfillmentOrderId: fo.id,
             from: here,
@@ -314,7 +345,7 @@ async function moveFulfillmentOrders(deps: ShopifyWritesDeps, job: ShopifyOrderW
             message: e.message,
           });
         }
-        throw e;
+        throw retryAfterUnknownOutcome(e);
       }
       const m = result?.movedFulfillmentOrder;
       if (m) await record(deps, job.shop, orderId, m.id, m.status, m.assignedLocation.location?.id ?? null, hubByGid);
@@ -346,7 +377,7 @@ async function record(
   status: string,
   locationGid: string | null | undefined,
   hubByGid: Map<string, string>,
-  holds?: FulfillmentOrderNode["fulfillmentHolds"],
+  holds?: ShopifyHold[],
 ) {
   await recordFulfillmentOrder(deps.db, shop, {
     fulfillmentOrderId,
@@ -355,7 +386,7 @@ async function record(
     // Read from Shopify just now: as recent as anything a webhook can say.
     at: deps.now(),
     ...(locationGid !== undefined ? { assignedLocationGid: locationGid, locationId: locationGid ? (hubByGid.get(locationGid) ?? null) : null } : {}),
-    ...(holds ? { holds: holds.map((h) => ({ id: h.id, reason: h.reason, handle: h.handle ?? null, heldByThisApp: h.heldByRequestingApp })) } : {}),
+    ...(holds ? { holds: holds.map(toRecordedHold) } : {}),
   });
 }
 
@@ -368,4 +399,232 @@ async function failed(deps: ShopifyWritesDeps, job: ShopifyOrderWriteJob, kind: 
 function skipped(deps: ShopifyWritesDeps, job: ShopifyOrderWriteJob, reason: string): WriteOutcome {
   deps.logger.info("Shopify write skipped", { shop: job.shop, orderId: job.orderId, decisionSequence: job.decisionSequence, reason });
   return { status: "skipped", reason };
+}
+
+// ── Fulfillment-order actions a person asks for on the order page (ADR 012) ────────────────────
+
+/** A hold as Shopify's documents return it. */
+interface ShopifyHold {
+  id: string;
+  reason: string;
+  reasonNotes?: string | null;
+  handle?: string | null;
+  heldByRequestingApp: boolean;
+}
+
+const toRecordedHold = (h: ShopifyHold): RecordedHold => ({ id: h.id, reason: h.reason, reasonNotes: h.reasonNotes ?? null, handle: h.handle ?? null, heldByThisApp: h.heldByRequestingApp });
+
+/** Ours: placed by this app (Shopify says so) through the order page (our handle). */
+const isOurHold = (h: ShopifyHold) => h.heldByRequestingApp && !!h.handle?.startsWith(HOLD_HANDLE_PREFIX);
+
+/** A job that cannot succeed by running again (the runner fails it at once). */
+const permanent = (error: DomainError) => Object.assign(error, { permanent: true });
+
+export type FulfillmentActionOutcome =
+  | { status: "skipped"; reason: string }
+  | { status: "done"; fulfillmentOrders: { fulfillmentOrderId: string; holdIds: string[]; adopted?: boolean }[] };
+
+/** The order's fulfillment orders as Shopify has them now (the hub's rows may lag a webhook). */
+async function liveFulfillmentOrders(deps: ShopifyWritesDeps, job: FulfillmentActionJob) {
+  const order = await deps.db.order.findFirst({ where: { id: job.orderId, shop: job.shop } });
+  if (!order) return { ok: false as const, reason: `order ${job.orderId} not found` };
+  const gid = await shopifyOrderGidOf(deps.db, job.shop, order);
+  if (!gid) return { ok: false as const, reason: `${order.name} is not in Shopify` };
+  const data = await deps.client.query(ORDER_FULFILLMENT_ORDERS, { orderId: gid, first: FO_PAGE, lineItemsFirst: 1 });
+  if (!data.order) throw permanent(DomainError.notFound(`Shopify order ${gid}`));
+  const locations = await deps.db.location.findMany({ where: { shop: job.shop }, select: { id: true, shopifyLocationId: true } });
+  const hubByGid = new Map(locations.filter((l) => l.shopifyLocationId).map((l) => [l.shopifyLocationId!, l.id]));
+  return { ok: true as const, order, gid, fos: data.order.fulfillmentOrders.nodes, hubByGid };
+}
+
+/** A refusal or failure of an action on the order's timeline, before the job fails. */
+async function actionFailed(deps: ShopifyWritesDeps, job: FulfillmentActionJob, kind: string, summary: Record<string, unknown>) {
+  await appendOrderEvent(deps.db, { shop: job.shop, orderId: job.orderId, kind, source: SOURCE, occurredAt: deps.now(), subjectId: job.requestId, summary: { requestId: job.requestId, ...summary } });
+  deps.logger.warn("Shopify fulfillment action failed", { shop: job.shop, orderId: job.orderId, kind, ...summary });
+}
+
+/** Run a mutation; a refusal (not retryable) goes on the timeline first. */
+async function mutateOrFail<T>(deps: ShopifyWritesDeps, job: FulfillmentActionJob, kind: string, context: Record<string, unknown>, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (isConnectorError(e) && !e.retryable && e.code !== OUTCOME_UNKNOWN) {
+      await actionFailed(deps, job, kind, { ...context, field: e.field ?? null, code: e.code ?? null, message: e.message });
+    }
+    throw retryAfterUnknownOutcome(e);
+  }
+}
+
+/**
+ * The job `shopify.holdFulfillment`: hold each open fulfillment order of the order, with the
+ * request's handle.  Read before write: a hold with our handle already on the FO (the first
+ * attempt was applied but its answer lost: a timeout, a 5xx) is adopted, never placed twice.
+ * The hold ids Shopify returns are recorded on the FO (heldByThisApp) for the release.
+ * https://shopify.dev/docs/api/admin-graphql/2026-10/mutations/fulfillmentOrderHold
+ */
+export async function holdShopifyFulfillment(deps: ShopifyWritesDeps, job: FulfillmentActionJob): Promise<FulfillmentActionOutcome> {
+  if (!job.reason) throw permanent(DomainError.invalid("reason", "a hold needs a reason"));
+  const live = await liveFulfillmentOrders(deps, job);
+  if (!live.ok) return actionSkipped(deps, job, live.reason);
+  if (live.order.status === "cancelled" || live.order.status === "refused") return actionSkipped(deps, job, `${live.order.name} is ${live.order.status}`);
+  // Brief trap 12: Shopify creates them after its own routing; the runner retries until then.
+  if (!live.fos.length) throw new DomainError("UNAVAILABLE", `Shopify order ${live.gid} has no fulfillment orders yet`);
+  const handle = holdHandleFor(job.requestId);
+  const holdable = live.fos.filter((fo) => fo.status === "OPEN" || fo.status === "SCHEDULED" || fo.status === "ON_HOLD");
+  if (!holdable.length) {
+    const message = `no open fulfillment order to hold (Shopify has them as ${[...new Set(live.fos.map((fo) => fo.status.toLowerCase()))].join(", ")})`;
+    await actionFailed(deps, job, "shopify.hold_failed", { message });
+    throw permanent(new DomainError("CONFLICT", message));
+  }
+  const done: { fulfillmentOrderId: string; holdIds: string[]; adopted?: boolean }[] = [];
+  for (const fo of holdable) {
+    const mine = fo.fulfillmentHolds.find((h) => h.heldByRequestingApp && h.handle === handle);
+    if (mine) {
+      await record(deps, job.shop, job.orderId, fo.id, fo.status, fo.assignedLocation.location?.id ?? null, live.hubByGid, fo.fulfillmentHolds);
+      done.push({ fulfillmentOrderId: fo.id, holdIds: [mine.id], adopted: true });
+      continue;
+    }
+    const context = { fulfillmentOrderId: fo.id, reason: job.reason };
+    // Not retry-safe for the client (no @idempotent): after an unknown outcome the job runs again
+    // and finds the hold by its handle above.
+    const r = (
+      await mutateOrFail(deps, job, "shopify.hold_failed", context, () =>
+        deps.client
+          .mutate(FULFILLMENT_ORDER_HOLD, { id: fo.id, hold: { reason: job.reason!, handle, ...(job.note ? { reasonNotes: job.note } : {}), notifyMerchant: false } })
+          .catch((e: unknown) => {
+            // Our handle is already there (an earlier attempt got through after our read): not a
+            // refusal; the runner's next run reads it back and adopts it.
+            if (isConnectorError(e) && e.code === "DUPLICATE_FULFILLMENT_HOLD_HANDLE") throw new DomainError("UNAVAILABLE", `hold ${handle} is already on ${fo.id}; re-reading`);
+            throw e;
+          }),
+      )
+    ).fulfillmentOrderHold;
+    const held = r?.fulfillmentOrder;
+    const hold = r?.fulfillmentHold;
+    if (!held || !hold) throw new DomainError("UNAVAILABLE", `fulfillmentOrderHold on ${fo.id} returned no hold`);
+    await record(deps, job.shop, job.orderId, held.id, held.status, fo.assignedLocation.location?.id ?? null, live.hubByGid, held.fulfillmentHolds);
+    done.push({ fulfillmentOrderId: fo.id, holdIds: [hold.id] });
+  }
+  await appendOrderEvent(deps.db, {
+    shop: job.shop,
+    orderId: job.orderId,
+    kind: "shopify.hold_placed",
+    source: SOURCE,
+    occurredAt: deps.now(),
+    subjectId: job.requestId,
+    sourceEventId: `shopify.hold:${job.requestId}`,
+    summary: { requestId: job.requestId, reason: job.reason, note: job.note ?? null, handle, fulfillmentOrders: done, held: done.length },
+  });
+  deps.logger.info("Shopify fulfillment orders held", { shop: job.shop, orderId: job.orderId, requestId: job.requestId, held: done.length });
+  return { status: "done", fulfillmentOrders: done };
+}
+
+/**
+ * The job `shopify.releaseHold`: release exactly the holds this app placed (by id, read from
+ * Shopify just now), never another app's or the merchant's: `holdIds` omitted would release them
+ * all.  A re-run finds nothing of ours left and releases nothing.
+ * https://shopify.dev/docs/api/admin-graphql/2026-10/mutations/fulfillmentOrderReleaseHold
+ */
+export async function releaseShopifyHolds(deps: ShopifyWritesDeps, job: FulfillmentActionJob): Promise<FulfillmentActionOutcome> {
+  const live = await liveFulfillmentOrders(deps, job);
+  if (!live.ok) return actionSkipped(deps, job, live.reason);
+  const done: { fulfillmentOrderId: string; holdIds: string[] }[] = [];
+  const othersLeft: { fulfillmentOrderId: string; holds: number }[] = [];
+  for (const fo of live.fos) {
+    const ours = fo.fulfillmentHolds.filter(isOurHold);
+    const foreign = fo.fulfillmentHolds.length - ours.length;
+    if (!ours.length) {
+      // Keep the hub's record in step with what Shopify says now.
+      await record(deps, job.shop, job.orderId, fo.id, fo.status, fo.assignedLocation.location?.id ?? null, live.hubByGid, fo.fulfillmentHolds);
+      if (foreign) othersLeft.push({ fulfillmentOrderId: fo.id, holds: foreign });
+      continue;
+    }
+    const holdIds = ours.map((h) => h.id);
+    const r = (await mutateOrFail(deps, job, "shopify.hold_release_failed", { fulfillmentOrderId: fo.id, holdIds }, () => deps.client.mutate(FULFILLMENT_ORDER_RELEASE_HOLD, { id: fo.id, holdIds })))
+      .fulfillmentOrderReleaseHold?.fulfillmentOrder;
+    if (!r) throw new DomainError("UNAVAILABLE", `fulfillmentOrderReleaseHold on ${fo.id} returned no fulfillment order`);
+    await record(deps, job.shop, job.orderId, r.id, r.status, fo.assignedLocation.location?.id ?? null, live.hubByGid, r.fulfillmentHolds);
+    done.push({ fulfillmentOrderId: fo.id, holdIds });
+    if (foreign) othersLeft.push({ fulfillmentOrderId: fo.id, holds: foreign });
+  }
+  await appendOrderEvent(deps.db, {
+    shop: job.shop,
+    orderId: job.orderId,
+    kind: "shopify.hold_released",
+    source: SOURCE,
+    occurredAt: deps.now(),
+    subjectId: job.requestId,
+    sourceEventId: `shopify.release:${job.requestId}`,
+    summary: {
+      requestId: job.requestId,
+      released: done.reduce((n, d) => n + d.holdIds.length, 0),
+      fulfillmentOrders: done,
+      ...(othersLeft.length ? { stillHeldByOthers: othersLeft, note: "holds placed by another app or by staff were left in place" } : {}),
+    },
+  });
+  deps.logger.info("Shopify holds released", { shop: job.shop, orderId: job.orderId, requestId: job.requestId, released: done.length, othersLeft: othersLeft.length });
+  return { status: "done", fulfillmentOrders: done };
+}
+
+/**
+ * The job `shopify.pickupReady`: mark the pickup order's open PICK_UP fulfillment orders at the
+ * pickup store ready (Shopify notifies the customer).  Once per fulfillment order: a timeline
+ * entry keyed by the FO is written after the call and checked before it, so a second request, or a
+ * re-run after success, does not notify the customer again.  (Shopify exposes no "prepared" state
+ * to read back: a crash between the call and the entry can still send the notice twice.)
+ * https://shopify.dev/docs/api/admin-graphql/2026-10/mutations/fulfillmentOrderLineItemsPreparedForPickup
+ */
+export async function markShopifyPickupReady(deps: ShopifyWritesDeps, job: FulfillmentActionJob): Promise<FulfillmentActionOutcome> {
+  const live = await liveFulfillmentOrders(deps, job);
+  if (!live.ok) return actionSkipped(deps, job, live.reason);
+  const { order } = live;
+  if (order.status === "cancelled" || order.status === "refused") return actionSkipped(deps, job, `${order.name} is ${order.status}`);
+  const storeGid = order.pickupLocationId ? ((await deps.db.location.findFirst({ where: { shop: job.shop, id: order.pickupLocationId }, select: { shopifyLocationId: true } }))?.shopifyLocationId ?? null) : null;
+  const atStore = live.fos.filter(
+    (fo) => fo.deliveryMethod?.methodType === "PICK_UP" && (fo.status === "OPEN" || fo.status === "IN_PROGRESS") && !!storeGid && fo.assignedLocation.location?.id === storeGid,
+  );
+  if (!atStore.length) {
+    const message = !storeGid
+      ? `${order.name} has no pickup store linked to a Shopify location`
+      : `no open pickup fulfillment order of ${order.name} is assigned to the pickup store in Shopify (${live.fos.map((fo) => `${fo.status.toLowerCase()} at ${fo.assignedLocation.name}`).join("; ") || "none"})`;
+    await actionFailed(deps, job, "shopify.pickup_ready_failed", { message });
+    throw permanent(new DomainError("CONFLICT", message));
+  }
+  const keyOf = (foId: string) => `shopify.preparedForPickup:${foId}`;
+  const marked = new Set((await deps.db.orderEvent.findMany({ where: { shop: job.shop, sourceEventId: { in: atStore.map((fo) => keyOf(fo.id)) } }, select: { sourceEventId: true } })).map((e) => e.sourceEventId));
+  const todo = atStore.filter((fo) => !marked.has(keyOf(fo.id)));
+  if (!todo.length) return actionSkipped(deps, job, `${order.name} is already marked ready for pickup`);
+  await mutateOrFail(deps, job, "shopify.pickup_ready_failed", { fulfillmentOrderIds: todo.map((fo) => fo.id) }, () =>
+    deps.client.mutate(FULFILLMENT_ORDER_LINE_ITEMS_PREPARED_FOR_PICKUP, { input: { lineItemsByFulfillmentOrder: todo.map((fo) => ({ fulfillmentOrderId: fo.id })) } }),
+  );
+  for (const fo of todo) {
+    await appendOrderEvent(deps.db, {
+      shop: job.shop,
+      orderId: job.orderId,
+      kind: "shopify.ready_for_pickup",
+      source: SOURCE,
+      occurredAt: deps.now(),
+      subjectId: fo.id,
+      sourceEventId: keyOf(fo.id),
+      summary: { requestId: job.requestId, fulfillmentOrderId: fo.id, location: fo.assignedLocation.name },
+    });
+  }
+  deps.logger.info("Shopify pickup marked ready", { shop: job.shop, orderId: job.orderId, fulfillmentOrders: todo.length });
+  return { status: "done", fulfillmentOrders: todo.map((fo) => ({ fulfillmentOrderId: fo.id, holdIds: [] })) };
+}
+
+function actionSkipped(deps: ShopifyWritesDeps, job: FulfillmentActionJob, reason: string): FulfillmentActionOutcome {
+  deps.logger.info("Shopify fulfillment action skipped", { shop: job.shop, orderId: job.orderId, requestId: job.requestId, reason });
+  return { status: "skipped", reason };
+}
+
+/**
+ * A fulfillment order and its order, asked of the Admin API: fulfillment-order webhooks never
+ * name the order (order_routing_complete names only the FO).  Null when Shopify has no such FO.
+ */
+export async function lookUpFulfillmentOrder(client: AdminClient, fulfillmentOrderGid: string) {
+  const data = await client.query(FULFILLMENT_ORDER_ORDER, { id: fulfillmentOrderGid });
+  const fo = data.fulfillmentOrder;
+  if (!fo) return null;
+  return { fulfillmentOrderId: fo.id, status: fo.status, assignedLocationGid: fo.assignedLocation.location?.id ?? null, orderGid: fo.order.id };
 }
