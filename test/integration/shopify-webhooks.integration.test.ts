@@ -313,8 +313,9 @@ describeEachDatabase("Shopify webhooks → orders, reservations, routing, invent
     await send("orders", "orders/create", orderBody({ id: 5008, lines: [{ id: 50081, sku: "TEE", qty: 1 }] }));
     await processAll();
     const order = await orderOf(5008);
-    // Fulfillment-order payloads do not name the order: this processor has the Admin look-up the
-    // Shopify client will provide; the app's registered one does not (yet).
+    // Fulfillment-order payloads do not name the order: this processor has a stand-in for the
+    // Admin look-up (OmsFulfillmentOrderOrder; against the sandbox peer in
+    // shopify-fulfillment-actions.integration.test.ts).
     const lookups: string[] = [];
     // On the runtime's own connection, like its runner (SQLite: one writer at a time).
     const process = createInboundEventProcessor(rt.db, shopifyInboundHandlers({ db: rt.db, logger: rt.logger, now: () => new Date(), fulfillmentOrderOrderGid: async (_shop, fo) => (lookups.push(fo), fo.endsWith("/1") ? "gid://shopify/Order/5008" : null) }));
@@ -349,7 +350,8 @@ describeEachDatabase("Shopify webhooks → orders, reservations, routing, invent
       ["fulfillment_order.hold_released", false],
       ["fulfillment_order.moved", true],
     ]);
-    // Through the app's own runner (no look-up): recorded, not linked, nothing fails.
+    // Through the app's own runner: its look-up has no Admin API session for this shop (never
+    // installed through OAuth), so the FO is recorded unlinked and nothing fails.
     await send("fulfillments", "fulfillment_orders/order_routing_complete", { fulfillment_order: { id: "gid://shopify/FulfillmentOrder/77", status: "open" } });
     await processAll();
     expect(await db().shopifyFulfillmentOrder.findFirst({ where: { shop: SHOP, fulfillmentOrderId: "gid://shopify/FulfillmentOrder/77" } })).toMatchObject({ status: "open", orderId: null });
