@@ -387,4 +387,23 @@ describe("feeds that end FATAL", () => {
     expect(await client.feedOutcome("F10")).toMatchObject({ done: false, feed: { processingStatus: "IN_PROGRESS" } });
     expect(await client.feedOutcome("F10")).toMatchObject({ done: true, report: { issues: [] } });
   });
+
+  it("a report URL that expired (S3 403 AccessDenied 'Request has expired') is fetched again with a fresh URL", async () => {
+    lwa(["Atza|t"]);
+    const scope = nock(SP_API)
+      .get("/feeds/2021-06-30/documents/rep-11")
+      .reply(200, { feedDocumentId: "rep-11", url: "https://d34o8swod1owfl.cloudfront.net/reports/rep-11.json?sig=old" }, headers("d1"))
+      .get("/feeds/2021-06-30/documents/rep-11")
+      .reply(200, { feedDocumentId: "rep-11", url: "https://d34o8swod1owfl.cloudfront.net/reports/rep-11.json?sig=new" }, headers("d2"));
+    const s3 = nock("https://d34o8swod1owfl.cloudfront.net")
+      .get("/reports/rep-11.json")
+      .query({ sig: "old" })
+      .reply(403, '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>', { "content-type": "application/xml" })
+      .get("/reports/rep-11.json")
+      .query({ sig: "new" })
+      .reply(200, JSON.stringify(report), { "content-type": "application/json" });
+    const { client } = makeClient(steppingClock());
+    expect(await client.readFeedReport("rep-11")).toEqual(report);
+    expect(scope.isDone() && s3.isDone()).toBe(true);
+  });
 });

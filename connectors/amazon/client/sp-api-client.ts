@@ -490,6 +490,17 @@ export function createSpApiClient(deps: SpApiClientDeps): SpApiClient {
         // S3 answers errors as XML (the library turns <Error><Code> into `code`); 5xx-type codes and lost connections are worth another try.
         const transient = network || /^(InternalError|ServiceUnavailable|SlowDown|RequestTimeout|DOWNLOAD_ERROR|UPLOAD_ERROR)$/.test(code ?? "");
         log.warn("amazon document transfer failed", { account: accountLabel, operation, attempt, durationMs: deps.now() - started, code: code ?? null, err: (e as Error).message });
+        // A presigned URL lives 5 minutes; S3 then answers 403 AccessDenied "Request has expired".
+        // Only a fresh URL (createFeedDocument / getFeedDocument again) helps: the caller gets another.
+        if ((code === "AccessDenied" || code === "ExpiredToken") && /expired/i.test((e as Error).message)) {
+          throw new ConnectorError("UNAVAILABLE", `${operation}: the presigned document URL has expired`, {
+            connector: CONNECTOR,
+            code: "DOCUMENT_URL_EXPIRED",
+            retryable: true,
+            cause: e,
+            details: { operation, attempts: attempt, documentCode: code },
+          });
+        }
         const decision = decideRetry({ attempt, retryable: transient, policy, random: deps.random() });
         if (!decision.retry) {
           throw new ConnectorError(transient ? "UNAVAILABLE" : "INVALID", `${operation}: ${code ?? "error"} — ${(e as Error).message}`, {
@@ -609,10 +620,18 @@ export function createSpApiClient(deps: SpApiClientDeps): SpApiClient {
     },
 
     async submitFeed({ feedType, content, contentType, marketplaceIds }) {
-      const doc = await client.createFeedDocument(contentType);
-      await client.uploadFeedDocument(doc, content, contentType);
-      const { feedId } = await client.createFeed({ feedType, marketplaceIds, inputFeedDocumentId: doc.feedDocumentId });
-      return { feedId, feedDocumentId: doc.feedDocumentId };
+      for (let attempt = 1; ; attempt++) {
+        const doc = await client.createFeedDocument(contentType);
+        try {
+          await client.uploadFeedDocument(doc, content, contentType);
+        } catch (e) {
+          // The upload URL expired before we used it (a long wait for the createFeedDocument bucket): take a new document.
+          if (isConnectorError(e) && e.code === "DOCUMENT_URL_EXPIRED" && attempt < 2) continue;
+          throw e;
+        }
+        const { feedId } = await client.createFeed({ feedType, marketplaceIds, inputFeedDocumentId: doc.feedDocumentId });
+        return { feedId, feedDocumentId: doc.feedDocumentId };
+      }
     },
 
     async getFeed(feedId) {
@@ -638,7 +657,14 @@ export function createSpApiClient(deps: SpApiClientDeps): SpApiClient {
     async readFeedReport(feedDocumentId) {
       for (let attempt = 1; ; attempt++) {
         const doc = await client.getFeedDocument(feedDocumentId);
-        const text = await client.downloadFeedDocument(doc);
+        let text: string;
+        try {
+          text = await client.downloadFeedDocument(doc);
+        } catch (e) {
+          // Its URL expired between getFeedDocument and the download: ask for a fresh one.
+          if (isConnectorError(e) && e.code === "DOCUMENT_URL_EXPIRED" && attempt < policy.maxAttempts) continue;
+          throw e;
+        }
         try {
           return JSON.parse(text) as unknown;
         } catch (e) {
