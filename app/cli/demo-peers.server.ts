@@ -4,6 +4,7 @@ import path from "node:path";
 import { startShopifySandbox, type SandboxSeed, type ShopifySandbox } from "#connectors/shopify/sandbox/index";
 import type { Db } from "#app/platform/db/client.server";
 import type { AppRuntime } from "#app/platform/runtime.server";
+import { startDemoAmazon, type DemoAmazon } from "./demo-amazon.server";
 import { SHOPIFY_IMPORT_JOB } from "#app/workflows/shopify-import.server";
 
 /**
@@ -93,6 +94,8 @@ export async function shopifySeedFromHub(db: Db, shop: string): Promise<SandboxS
 
 export interface DemoPeers {
   shopify: ShopifySandbox;
+  /** The Amazon SP-API peer and the demo seller connected to it (when AMAZON_SANDBOX_URL names its port). */
+  amazon: DemoAmazon | null;
   stop(): Promise<void>;
 }
 
@@ -100,7 +103,7 @@ export interface DemoPeers {
  * Start the Shopify peer for the demo shop, queue the import (linking hub rows to Shopify's ids),
  * and once it has finished, start the stream of online-store and POS orders.
  */
-export async function startDemoPeers(runtime: AppRuntime, opts: { root: string; port: number; appUrl: string; schemaDir: string; orderEveryMs: number }): Promise<DemoPeers> {
+export async function startDemoPeers(runtime: AppRuntime, opts: { root: string; port: number; amazonPort: number | null; appUrl: string; schemaDir: string; orderEveryMs: number }): Promise<DemoPeers> {
   const shop = runtime.env.SANDBOX_SHOP;
   const log = runtime.logger.child({ component: "demo-peers" });
   const shopify = await startShopifySandbox({
@@ -115,6 +118,7 @@ export async function startDemoPeers(runtime: AppRuntime, opts: { root: string; 
     logger: { info: (msg, data) => log.debug(msg, data), warn: (msg, data) => log.warn(msg, data) },
   });
   log.info("Shopify sandbox peer listening", { url: shopify.url });
+  const amazon = opts.amazonPort ? await startDemoAmazon(runtime, { port: opts.amazonPort }) : null;
   const job = await runtime.runner.add(SHOPIFY_IMPORT_JOB, { shop }, { shop, concurrencyKey: `shopify-import:${shop}` });
   let stream: { stop(): void } | null = null;
   let stopped = false;
@@ -132,14 +136,18 @@ export async function startDemoPeers(runtime: AppRuntime, opts: { root: string; 
     if (opts.orderEveryMs > 0 && !stopped) {
       stream = shopify.startOrderStream({ everyMs: opts.orderEveryMs, channelMix: { web: 7, pickup: 1, pos: 2 } });
       log.info("Shopify sandbox: orders arrive from the online store and POS", { everyMs: opts.orderEveryMs });
+      // Amazon orders are created in Shopify by the hub: start them once the catalog is linked, a little less often.
+      amazon?.startOrders(opts.orderEveryMs * 2);
     }
   };
   void waitForImport().catch((e) => log.error("demo peers: import watcher failed", { err: e }));
   return {
     shopify,
+    amazon,
     async stop() {
       stopped = true;
       stream?.stop();
+      await amazon?.stop();
       await shopify.stop();
     },
   };

@@ -172,6 +172,9 @@ async function serve(env: Env, opts: { demo: boolean }) {
   const withPeers = opts.demo && env.APP_MODE === "sandbox" && !env.SHOPIFY_ADMIN_URL && process.env.OMS_DEMO_PEERS !== "0";
   const peerPort = withPeers && schemaDir ? await freePort() : null;
   if (peerPort) env = { ...env, SHOPIFY_ADMIN_URL: `http://127.0.0.1:${peerPort}`, SHOPIFY_ADMIN_TOKEN: DEMO_ADMIN_TOKEN };
+  // …and the Amazon SP-API peer: every Amazon call of the runtime goes there (AMAZON_SANDBOX_URL).
+  const amazonPort = peerPort && !env.AMAZON_SANDBOX_URL ? await freePort() : null;
+  if (amazonPort) env = { ...env, AMAZON_SANDBOX_URL: `http://127.0.0.1:${amazonPort}` };
   const runtime = bootRuntime(env);
   const log = runtime.logger;
   if (opts.demo) {
@@ -191,7 +194,7 @@ async function serve(env: Env, opts: { demo: boolean }) {
   if (withPeers && !schemaDir) log.warn("Shopify sandbox peer not started: OMS_SHOPIFY_SCHEMA_DIR is not set (run through ./oms, which fetches Shopify's schemas)");
   if (peerPort && schemaDir) {
     const orderEveryMs = Number(process.env.OMS_DEMO_ORDER_EVERY_MS ?? "20000");
-    peers = await startDemoPeers(runtime, { root: ROOT, port: peerPort, appUrl: server.url, schemaDir, orderEveryMs: Number.isFinite(orderEveryMs) ? orderEveryMs : 20000 });
+    peers = await startDemoPeers(runtime, { root: ROOT, port: peerPort, amazonPort, appUrl: server.url, schemaDir, orderEveryMs: Number.isFinite(orderEveryMs) ? orderEveryMs : 20000 });
   }
   const banner = env.APP_MODE === "sandbox" ? `Sandbox admin UI: ${server.url}/app` : `App listening on ${server.url}`;
   log.info(banner, { mode: env.APP_MODE, database: runtime.provider });

@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { Badge, Banner, BlockStack, Box, Button, Card, Checkbox, InlineGrid, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useState } from "react";
-import { disconnectAmazonAccount, listAmazonAccounts, MARKETPLACES, REGION_NAMES, REGIONS, saveAmazonAccount, type AmazonAccountInput, type AmazonAccountView, type AmazonRegion } from "#app/modules/amazon/index";
+import { disconnectAmazonAccount, listAmazonAccounts, MARKETPLACES, REGION_NAMES, REGIONS, saveAmazonAccount, type AmazonAccountInput, type AmazonAccountView } from "#app/modules/amazon/index";
 import { listChannelsWithOverrides } from "#app/modules/inventory/index";
 import { DomainError } from "#app/platform/errors";
 import { HTTP_STATUS } from "#app/platform/http.server";
@@ -22,6 +22,9 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
     accounts,
     amazonChannels: channels.filter((c) => c.kind === "amazon").map((c) => ({ code: c.code, name: c.name })),
     sandbox: runtime.amazon.sandboxUrl !== undefined,
+    // The tables the form renders travel as data: the module's index is server-only.
+    marketplaces: MARKETPLACES.map((m) => ({ id: m.id, name: m.name, country: m.country, region: m.region })),
+    regions: REGIONS.map((r) => ({ value: r, name: REGION_NAMES[r] })),
   });
 };
 
@@ -81,7 +84,8 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
 type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
 
 export default function AmazonAccounts() {
-  const { accounts, amazonChannels, sandbox } = useLoaderData<typeof loader>();
+  const { accounts, amazonChannels, sandbox, marketplaces, regions } = useLoaderData<typeof loader>();
+  const regionName = (r: string) => regions.find((x) => x.value === r)?.name ?? r;
   const result = useActionData<typeof action>();
   const [editing, setEditing] = useState<string | null>(accounts.length === 0 ? "new" : null);
 
@@ -103,15 +107,15 @@ export default function AmazonAccounts() {
         {accounts.map((a) => (
           <Layout.Section key={a.id}>
             {editing === a.id ? (
-              <AccountForm account={a} channels={amazonChannels} onCancel={() => setEditing(null)} />
+              <AccountForm account={a} channels={amazonChannels} marketplaces={marketplaces} regions={regions} onCancel={() => setEditing(null)} />
             ) : (
-              <AccountCard account={a} onEdit={() => setEditing(a.id)} />
+              <AccountCard account={a} regionName={regionName(a.region)} onEdit={() => setEditing(a.id)} />
             )}
           </Layout.Section>
         ))}
         <Layout.Section>
           {editing === "new" ? (
-            <AccountForm account={null} channels={amazonChannels} onCancel={accounts.length ? () => setEditing(null) : undefined} />
+            <AccountForm account={null} channels={amazonChannels} marketplaces={marketplaces} regions={regions} onCancel={accounts.length ? () => setEditing(null) : undefined} />
           ) : (
             <Button onClick={() => setEditing("new")}>Connect another seller account</Button>
           )}
@@ -123,7 +127,7 @@ export default function AmazonAccounts() {
 
 const STATUS_TONE: Record<string, "success" | "critical" | undefined> = { connected: "success", error: "critical" };
 
-function AccountCard({ account: a, onEdit }: { account: AmazonAccountView; onEdit: () => void }) {
+function AccountCard({ account: a, regionName, onEdit }: { account: AmazonAccountView; regionName: string; onEdit: () => void }) {
   const navigation = useNavigation();
   const busy = navigation.state !== "idle" && navigation.formData?.get("accountId") === a.id;
   return (
@@ -136,7 +140,7 @@ function AccountCard({ account: a, onEdit }: { account: AmazonAccountView; onEdi
             </Text>
             <Badge tone={STATUS_TONE[a.status]}>{a.status}</Badge>
             <Text as="span" tone="subdued">
-              {REGION_NAMES[a.region]}
+              {regionName}
             </Text>
           </InlineStack>
           <InlineStack gap="200">
@@ -194,14 +198,27 @@ function featureLabel(f: (typeof FEATURE_NAMES)[number]): string {
   return { orders: "take orders in", quantities: "publish quantities", shipments: "confirm shipments", fbaInventory: "read FBA stock" }[f];
 }
 
-function AccountForm({ account, channels, onCancel }: { account: AmazonAccountView | null; channels: Loaded["amazonChannels"]; onCancel?: () => void }) {
+function AccountForm({
+  account,
+  channels,
+  marketplaces,
+  regions,
+  onCancel,
+}: {
+  account: AmazonAccountView | null;
+  channels: Loaded["amazonChannels"];
+  marketplaces: Loaded["marketplaces"];
+  regions: Loaded["regions"];
+  onCancel?: () => void;
+}) {
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const submitting = navigation.state !== "idle" && navigation.formData?.get("intent") === "save";
   const mine = result && !result.ok && result.intent === "save" && result.accountId === (account?.id ?? "") ? result : null;
   const errorFor = (field: string) => (mine?.field === field ? mine.message.replace(/^[\w[\]]+: /, "") : undefined);
 
-  const [region, setRegion] = useState<AmazonRegion>(account?.region ?? "na");
+  const [region, setRegion] = useState<string>(account?.region ?? "na");
+  const regionName = regions.find((r) => r.value === region)?.name ?? region;
   const [sellerId, setSellerId] = useState(account?.sellerId ?? "");
   const [clientId, setClientId] = useState(account?.lwaClientId ?? "");
   const [secret, setSecret] = useState("");
@@ -223,7 +240,7 @@ function AccountForm({ account, channels, onCancel }: { account: AmazonAccountVi
           </Text>
           {mine && !mine.field?.match(/^(region|sellerId|lwaClientId|lwaClientSecret|refreshToken|marketplaces)/) ? <Banner tone="critical">{mine.message}</Banner> : null}
           <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
-            <Select label="Region" name="region" options={REGIONS.map((r) => ({ label: `${REGION_NAMES[r]} (${r})`, value: r }))} value={region} onChange={(v) => setRegion(v as AmazonRegion)} error={errorFor("region")} />
+            <Select label="Region" name="region" options={regions.map((r) => ({ label: `${r.name} (${r.value})`, value: r.value }))} value={region} onChange={setRegion} error={errorFor("region")} />
             <TextField label="Seller id (merchant token)" name="sellerId" value={sellerId} onChange={setSellerId} autoComplete="off" error={errorFor("sellerId")} helpText="Seller Central → Settings → Account info → Merchant token" />
             <TextField label="LWA client id" name="lwaClientId" value={clientId} onChange={setClientId} autoComplete="off" error={errorFor("lwaClientId")} />
             <TextField
@@ -249,7 +266,7 @@ function AccountForm({ account, channels, onCancel }: { account: AmazonAccountVi
           </InlineGrid>
           <BlockStack gap="200">
             <Text as="h3" variant="headingSm">
-              Marketplaces in {REGION_NAMES[region]}, and the hub channel each sells through
+              Marketplaces in {regionName}, and the hub channel each sells through
             </Text>
             {marketplaceError ? (
               <Text as="p" tone="critical">
@@ -262,7 +279,7 @@ function AccountForm({ account, channels, onCancel }: { account: AmazonAccountVi
               </Text>
             ) : null}
             <InlineGrid columns={{ xs: 1, md: 2 }} gap="200">
-              {MARKETPLACES.filter((m) => m.region === region).map((m) => (
+              {marketplaces.filter((m) => m.region === region).map((m) => (
                 <InlineStack key={m.id} gap="200" blockAlign="center" wrap={false}>
                   <Box minWidth="180px">
                     <Checkbox

@@ -1,0 +1,72 @@
+import { startAmazonSandbox, type AmazonSandbox, type AmazonSandboxSeed } from "#connectors/amazon/sandbox/index";
+import { listAmazonAccounts, saveAmazonAccount } from "#app/modules/amazon/index";
+import type { Db } from "#app/platform/db/client.server";
+import type { AppRuntime } from "#app/platform/runtime.server";
+
+/**
+ * The Amazon side of `./oms demo`: the SP-API sandbox peer (connectors/amazon/sandbox) as the
+ * demo seller's Amazon.com account, and that account connected in the hub through the same
+ * connect flow a merchant uses (credentials checked with the peer's LWA endpoint, stored sealed).
+ * AMAZON_SANDBOX_URL makes every Amazon call of the runtime go to the peer.
+ */
+export const DEMO_SELLER_ID = "A2DEMOSELLER01";
+export const DEMO_MARKETPLACE = "ATVPDKIKX0DER"; // Amazon.com
+const DEMO_CHANNEL = "amazon-us";
+
+/** The seller's Amazon.com listings: the hub's amazon-us listings (seller SKUs DO-…), with a few stocked at FBA. */
+export async function amazonSeedFromHub(db: Db, shop: string): Promise<AmazonSandboxSeed> {
+  const channel = await db.channel.findFirst({ where: { shop, code: DEMO_CHANNEL } });
+  if (!channel) return { listings: [] };
+  const listings = await db.channelListing.findMany({ where: { shop, channelId: channel.id }, orderBy: { externalSku: "asc" } });
+  const variants = new Map((await db.variant.findMany({ where: { shop, id: { in: listings.map((l) => l.variantId) } }, select: { id: true, title: true } })).map((v) => [v.id, v.title]));
+  return {
+    listings: listings.map((l) => ({ sku: l.externalSku, ...(l.externalId ? { asin: l.externalId } : {}), title: variants.get(l.variantId) ?? l.externalSku, price: "48.00", quantity: 0 })),
+    // Every 25th SKU also has stock in Amazon's warehouses: the read-only "Amazon FBA" location.
+    fba: listings.filter((_, i) => i % 25 === 0).map((l, i) => ({ sku: l.externalSku, fulfillable: 10 + ((i * 7) % 40), inboundShipped: i % 3 === 0 ? 12 : 0 })),
+  };
+}
+
+export interface DemoAmazon {
+  peer: AmazonSandbox;
+  accountId: string;
+  startOrders(everyMs: number): void;
+  stop(): Promise<void>;
+}
+
+export async function startDemoAmazon(runtime: AppRuntime, opts: { port: number }): Promise<DemoAmazon> {
+  const shop = runtime.env.SANDBOX_SHOP;
+  const log = runtime.logger.child({ component: "demo-peers" });
+  const seed = await amazonSeedFromHub(runtime.db, shop);
+  const peer = await startAmazonSandbox({ port: opts.port, sellerId: DEMO_SELLER_ID, marketplaces: [DEMO_MARKETPLACE], seed, randomSeed: 7 });
+  log.info("Amazon sandbox peer listening", { url: peer.url, listings: seed.listings.length, fbaSkus: seed.fba?.length ?? 0 });
+  const existing = (await listAmazonAccounts(runtime, shop)).find((a) => a.sellerId === DEMO_SELLER_ID && a.region === "na");
+  const account = await saveAmazonAccount(
+    { db: runtime.db, secrets: runtime.secrets, now: runtime.now, logger: runtime.logger, checkCredentials: runtime.amazon.checkCredentials },
+    shop,
+    {
+      region: "na",
+      sellerId: DEMO_SELLER_ID,
+      lwaClientId: peer.lwa.clientId,
+      lwaClientSecret: peer.lwa.clientSecret,
+      refreshToken: peer.lwa.refreshToken,
+      marketplaces: [{ marketplaceId: DEMO_MARKETPLACE, channelCode: DEMO_CHANNEL }],
+      features: {},
+    },
+    existing?.id,
+  );
+  log.info("Amazon sandbox seller connected", { accountId: account.id, sellerId: account.sellerId });
+  let stream: { stop(): void } | null = null;
+  return {
+    peer,
+    accountId: account.id,
+    startOrders(everyMs) {
+      if (everyMs <= 0 || stream) return;
+      stream = peer.startOrderStream({ everyMs, marketplaceId: DEMO_MARKETPLACE });
+      log.info("Amazon sandbox: orders arrive on Amazon.com", { everyMs });
+    },
+    async stop() {
+      stream?.stop();
+      await peer.close();
+    },
+  };
+}
