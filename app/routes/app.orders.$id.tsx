@@ -1,9 +1,10 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError, useSubmit } from "@remix-run/react";
-import { Badge, Banner, BlockStack, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, InlineStack, Layout, Link, Modal, Page, Select, Text, TextField } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useState } from "react";
+import { z } from "zod";
 import { CancelOrderModal } from "#app/components/orders/CancelOrderModal";
 import { DecisionOutcome, decisionMeta } from "#app/components/orders/DecisionOutcome";
 import { DecisionTrace } from "#app/components/orders/DecisionTrace";
@@ -14,12 +15,25 @@ import { OrderLines } from "#app/components/orders/OrderLines";
 import { OrderStatusBadge, statusLabel } from "#app/components/orders/OrderStatusBadge";
 import { toOrderPageData } from "#app/components/orders/order-view.server";
 import { SectionCard } from "#app/components/orders/SectionCard";
-import type { OrderActionIntent, OrderActionResult, OrderView } from "#app/components/orders/types";
+import type { OrderActionIntent, OrderView } from "#app/components/orders/types";
 import { OrderTimeline, ShopifyFulfillmentOrders, type FulfillmentOrderView, type TimelineEntryView } from "#app/components/orders/ShopifySections";
-import { cancelOrder, findOrder, fulfillmentOrdersOf, getOrderDetail, orderTimeline, routeExistingOrder, type OrderDetail } from "#app/modules/orders/index";
+import {
+  cancelOrder,
+  findOrder,
+  FULFILLMENT_HOLD_REASONS,
+  fulfillmentOrdersOf,
+  getOrderDetail,
+  orderTimeline,
+  parseHolds,
+  requestHoldRelease,
+  requestOrderHold,
+  requestPickupReady,
+  routeExistingOrder,
+  type OrderDetail,
+} from "#app/modules/orders/index";
 import { humanize } from "#app/modules/routing/index";
 import { DomainError } from "#app/platform/errors";
-import { HTTP_STATUS, errorResponse } from "#app/platform/http.server";
+import { HTTP_STATUS, domainErrorFromZod, errorResponse } from "#app/platform/http.server";
 
 /**
  * One order: its facts, lines and reservations, the current routing decision with its full trace,
@@ -29,6 +43,30 @@ import { HTTP_STATUS, errorResponse } from "#app/platform/http.server";
 
 /** Who acts: the admin session carries no staff member yet (AdminContext has only the shop). */
 const ACTOR = "admin";
+
+/** The page's actions: routing's, and the Shopify fulfillment-order ones (run as jobs; the timeline shows the outcome). */
+type Intent = OrderActionIntent | "hold" | "release_hold" | "pickup_ready";
+type ActionResult = { ok: true; intent: Intent; message: string } | { ok: false; intent: Intent | null; field: string | null; message: string };
+
+const actionForm = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("reroute") }),
+  z.object({ intent: z.literal("cancel"), reason: z.string().trim().min(1, "give a reason for cancelling").max(500, "at most 500 characters") }),
+  // reason and note are checked by the orders module (holdRequestSchema), which names the field.
+  z.object({ intent: z.literal("hold"), reason: z.string(), note: z.string().optional() }),
+  z.object({ intent: z.literal("release_hold") }),
+  z.object({ intent: z.literal("pickup_ready") }),
+]);
+
+const VERB: Record<Intent, string> = { reroute: "re-route", cancel: "cancel", hold: "hold", release_hold: "release the hold on", pickup_ready: "mark ready for pickup" };
+
+const HOLD_REASON_LABELS: Record<(typeof FULFILLMENT_HOLD_REASONS)[number], string> = {
+  AWAITING_PAYMENT: "Awaiting payment",
+  HIGH_RISK_OF_FRAUD: "High risk of fraud",
+  INCORRECT_ADDRESS: "Incorrect address",
+  INVENTORY_OUT_OF_STOCK: "Inventory out of stock",
+  UNKNOWN_DELIVERY_DATE: "Unknown delivery date",
+  OTHER: "Other",
+};
 
 export const loader = async ({ request, params, context }: LoaderFunctionArgs) => {
   const { runtime } = context;
@@ -46,7 +84,7 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
     fulfillmentOrderId: f.fulfillmentOrderId,
     status: f.status,
     location: f.locationId ? (detail.locationNames[f.locationId] ?? f.locationId) : f.assignedLocationGid,
-    holds: f.holds.map((h) => (h && typeof h === "object" && "reason" in h ? String((h as { reason: unknown }).reason) : String(h))),
+    holds: parseHolds(JSON.stringify(f.holds)).map((h) => `${h.reason.toLowerCase().replaceAll("_", " ")}${h.heldByThisApp ? " (this app)" : ""}${h.reasonNotes ? `: ${h.reasonNotes}` : ""}`),
     updatedAt: f.updatedAt ? f.updatedAt.toISOString() : null,
   }));
   const events: TimelineEntryView[] = timeline.map((e) => ({
@@ -62,39 +100,86 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
       detail.locationNames,
     ),
   }));
-  return json({ ...toOrderPageData(detail), fulfillmentOrders, events });
+  const heldByThisApp = fos.some((f) => parseHolds(JSON.stringify(f.holds)).some((h) => h.heldByThisApp));
+  return json({ ...toOrderPageData(detail), fulfillmentOrders, events, heldByThisApp });
 };
 
 export const action = async ({ request, params, context }: ActionFunctionArgs) => {
   const { runtime } = context;
   const { shop } = await runtime.auth.admin(request);
-  const form = await request.formData();
-  const raw = String(form.get("intent") ?? "");
-  const intent: OrderActionIntent | null = raw === "reroute" || raw === "cancel" ? raw : null;
+  const raw = Object.fromEntries(await request.formData());
+  const known = ["reroute", "cancel", "hold", "release_hold", "pickup_ready"];
+  const claimed: Intent | null = known.includes(String(raw.intent)) ? (String(raw.intent) as Intent) : null;
+  const deps = { db: runtime.db, now: runtime.now, logger: runtime.logger };
   try {
-    if (!intent) throw DomainError.invalid("intent", `unknown action "${raw}"`);
+    if (!claimed) throw DomainError.invalid("intent", `unknown action "${String(raw.intent ?? "")}"`);
+    const parsed = actionForm.safeParse(raw);
+    if (!parsed.success) throw domainErrorFromZod(parsed.error);
+    const form = parsed.data;
     const order = await findOrder(runtime.db, shop, params.id ?? "");
-    if (intent === "reroute") {
-      const r = await routeExistingOrder({ db: runtime.db, now: runtime.now, logger: runtime.logger }, shop, order.id, { trigger: "manual", actor: ACTOR });
-      const d = r.decision;
-      const message = d
-        ? `Re-routed ${order.name}: decision #${d.sequence}, ${statusLabel(d.status, d.queue).toLowerCase()}${d.ruleId ? ` by rule ${d.ruleId}` : ""}.`
-        : `${order.name} was not routed: there is no active routing profile. Activate one on the Routing page.`;
-      return json<OrderActionResult>({ ok: true, intent, message });
+    const ok = (message: string) => json<ActionResult>({ ok: true, intent: form.intent, message });
+    switch (form.intent) {
+      case "reroute": {
+        const r = await routeExistingOrder(deps, shop, order.id, { trigger: "manual", actor: ACTOR });
+        const d = r.decision;
+        return ok(
+          d
+            ? `Re-routed ${order.name}: decision #${d.sequence}, ${statusLabel(d.status, d.queue).toLowerCase()}${d.ruleId ? ` by rule ${d.ruleId}` : ""}.`
+            : `${order.name} was not routed: there is no active routing profile. Activate one on the Routing page.`,
+        );
+      }
+      case "cancel": {
+        const r = await cancelOrder(deps, shop, order.id, { reason: form.reason, actor: ACTOR });
+        return ok(r.cancelled ? `Cancelled ${order.name}; its reserved stock was released.` : `${order.name} was already cancelled.`);
+      }
+      case "hold":
+        await requestOrderHold(deps, shop, order.id, { reason: form.reason as (typeof FULFILLMENT_HOLD_REASONS)[number], note: form.note, actor: ACTOR });
+        return ok(`Hold requested for ${order.name}: its open fulfillment orders are put on hold in Shopify. The timeline shows when Shopify confirms.`);
+      case "release_hold":
+        await requestHoldRelease(deps, shop, order.id, { actor: ACTOR });
+        return ok(`Release requested for ${order.name}: only the holds this app placed are released. The timeline shows when Shopify confirms.`);
+      case "pickup_ready": {
+        const r = await requestPickupReady(deps, shop, order.id, { actor: ACTOR });
+        return ok(`${order.name} is being marked ready for pickup at ${r.storeName}; Shopify notifies the customer.`);
+      }
     }
-    const reason = String(form.get("reason") ?? "").trim();
-    if (!reason) throw DomainError.invalid("reason", "give a reason for cancelling");
-    if (reason.length > 500) throw DomainError.invalid("reason", "at most 500 characters");
-    const r = await cancelOrder({ db: runtime.db, now: runtime.now, logger: runtime.logger }, shop, order.id, { reason, actor: ACTOR });
-    return json<OrderActionResult>({ ok: true, intent, message: r.cancelled ? `Cancelled ${order.name}; its reserved stock was released.` : `${order.name} was already cancelled.` });
   } catch (error) {
     if (error instanceof DomainError) {
       const field = typeof error.details.field === "string" ? error.details.field : null;
-      return json<OrderActionResult>({ ok: false, intent, field, message: error.message }, { status: HTTP_STATUS[error.kind] });
+      return json<ActionResult>({ ok: false, intent: claimed, field, message: error.message }, { status: HTTP_STATUS[error.kind] });
     }
     throw errorResponse(error, runtime.logger);
   }
 };
+
+/** Asks for the hold's reason (Shopify's list) and an optional note before holding the order in Shopify. */
+function HoldOrderModal({ open, orderName, onConfirm, onClose }: { open: boolean; orderName: string; onConfirm: (reason: string, note: string) => void; onClose: () => void }) {
+  const [reason, setReason] = useState<string>("OTHER");
+  const [note, setNote] = useState("");
+  return (
+    <Modal
+      open={open}
+      onClose={onClose}
+      title={`Hold ${orderName} in Shopify?`}
+      primaryAction={{
+        content: "Hold order",
+        onAction: () => {
+          onConfirm(reason, note.trim());
+          setNote("");
+        },
+      }}
+      secondaryActions={[{ content: "Keep going", onAction: onClose }]}
+    >
+      <Modal.Section>
+        <BlockStack gap="300">
+          <Text as="p">Every open fulfillment order of this order is put on hold in Shopify, so nobody ships it until the hold is released. Holds placed by other apps or staff are not touched.</Text>
+          <Select label="Reason" options={FULFILLMENT_HOLD_REASONS.map((r) => ({ label: HOLD_REASON_LABELS[r], value: r }))} value={reason} onChange={setReason} />
+          <TextField label="Note (optional)" value={note} onChange={setNote} autoComplete="off" maxLength={255} showCharacterCount placeholder="e.g. customer asked to check the street number" />
+        </BlockStack>
+      </Modal.Section>
+    </Modal>
+  );
+}
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.order.name} · Orders` : "Order not found" }];
 
@@ -139,12 +224,14 @@ function StatusBanner({ order }: { order: OrderView }) {
 }
 
 export default function OrderPage() {
-  const { order, lines, decisions, fulfillmentOrders, events } = useLoaderData<typeof loader>();
+  const { order, lines, decisions, fulfillmentOrders, events, heldByThisApp } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const submit = useSubmit();
   const [cancelOpen, setCancelOpen] = useState(false);
-  const submitting = (intent: OrderActionIntent) => navigation.state !== "idle" && navigation.formData?.get("intent") === intent;
+  const [holdOpen, setHoldOpen] = useState(false);
+  const submitting = (intent: Intent) => navigation.state !== "idle" && navigation.formData?.get("intent") === intent;
+  const openFulfillment = fulfillmentOrders.some((f) => ["open", "scheduled", "on_hold", "in_progress"].includes(f.status));
 
   const [current, ...earlier] = decisions;
   const closed = order.status === "cancelled" || order.status === "refused";
@@ -166,14 +253,33 @@ export default function OrderPage() {
         loading: submitting("reroute"),
         helpText: closed ? `A ${order.status} order cannot be routed.` : "Route again under the active profile, with today's stock and capacity.",
       }}
-      secondaryActions={[{ content: "Cancel order", destructive: true, disabled: order.status === "cancelled", loading: submitting("cancel"), onAction: () => setCancelOpen(true) }]}
+      secondaryActions={[
+        {
+          content: "Hold",
+          disabled: !openFulfillment || heldByThisApp,
+          loading: submitting("hold"),
+          helpText: heldByThisApp ? "Already on hold by this app: release it first." : openFulfillment ? "Put its open fulfillment orders on hold in Shopify." : "No open Shopify fulfillment order to hold.",
+          onAction: () => setHoldOpen(true),
+        },
+        {
+          content: "Release hold",
+          disabled: !heldByThisApp,
+          loading: submitting("release_hold"),
+          helpText: heldByThisApp ? "Release the holds this app placed (others' stay)." : "No hold placed by this app.",
+          onAction: () => submit({ intent: "release_hold" }, { method: "post" }),
+        },
+        ...(order.speed === "pickup"
+          ? [{ content: "Mark ready for pickup", loading: submitting("pickup_ready"), helpText: "Shopify tells the customer the order is ready at the store.", onAction: () => submit({ intent: "pickup_ready" }, { method: "post" }) }]
+          : []),
+        { content: "Cancel order", destructive: true, disabled: order.status === "cancelled", loading: submitting("cancel"), onAction: () => setCancelOpen(true) },
+      ]}
       fullWidth
     >
       <Layout>
         {/* Shown once the page has reloaded its data, so the message and the page agree. */}
         {result && navigation.state === "idle" ? (
           <Layout.Section>
-            <Banner tone={result.ok ? "success" : "critical"} title={result.ok ? result.message : `Could not ${result.intent === "cancel" ? "cancel" : "re-route"} the order`}>
+            <Banner tone={result.ok ? "success" : "critical"} title={result.ok ? result.message : `Could not ${VERB[result.intent ?? "reroute"]} the order`}>
               {result.ok ? null : <p>{result.message}</p>}
             </Banner>
           </Layout.Section>
@@ -217,6 +323,15 @@ export default function OrderPage() {
           // The dialog closes at once; the outcome (or the error) is shown in a banner on the page.
           setCancelOpen(false);
           submit({ intent: "cancel", reason }, { method: "post" });
+        }}
+      />
+      <HoldOrderModal
+        open={holdOpen}
+        orderName={order.name}
+        onClose={() => setHoldOpen(false)}
+        onConfirm={(reason, note) => {
+          setHoldOpen(false);
+          submit({ intent: "hold", reason, note }, { method: "post" });
         }}
       />
     </Page>

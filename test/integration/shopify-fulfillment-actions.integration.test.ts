@@ -9,6 +9,7 @@ import type { FoRec, StoreEvent } from "#connectors/shopify/sandbox/store";
 import { smallSeed } from "#connectors/shopify/sandbox/test-fixtures";
 import { action as fulfillmentsAction } from "#app/routes/webhooks.fulfillments";
 import { action as ordersAction } from "#app/routes/webhooks.orders";
+import { action as orderPageAction, loader as orderPageLoader } from "#app/routes/app.orders.$id";
 import {
   fulfillmentOrdersOf,
   intakeOrder,
@@ -130,6 +131,17 @@ describeEachDatabase("Shopify fulfillment-order flows (sandbox peer)", (tdb) => 
       "test",
     );
     return r;
+  }
+  /** The order page as a person uses it (sandbox sign-in acts as SHOP; the same database and peer). */
+  async function orderPage(ui: AppRuntime, orderId: string, form?: Record<string, string>) {
+    const url = `http://127.0.0.1/app/orders/${orderId}`;
+    if (!form) {
+      const res = (await orderPageLoader({ request: new Request(url), context: { runtime: ui }, params: { id: orderId } } as Parameters<typeof orderPageLoader>[0])) as Response;
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    }
+    const request = new Request(url, { method: "POST", body: new URLSearchParams(form) });
+    const res = (await orderPageAction({ request, context: { runtime: ui }, params: { id: orderId } } as Parameters<typeof orderPageAction>[0])) as Response;
+    return { status: res.status, body: (await res.json()) as { ok: boolean; intent: string | null; field?: string | null; message: string } };
   }
   const holdsInPeer = (fo: FoRec) => store().fulfillmentOrder(fo.n)!.holds.map((h) => ({ handle: h.handle, otherApp: h.otherApp, reason: h.reason }));
 
@@ -362,5 +374,35 @@ describeEachDatabase("Shopify fulfillment-order flows (sandbox peer)", (tdb) => 
     // The same webhook for another shop finds nothing of this shop's.
     await deliver("orders", "orders/cancelled", { ...orderPayload(store(), a.peer), cancelled_at: later, cancel_reason: "customer", updated_at: later }, { shop: OTHER });
     expect(await rt.db.order.findUniqueOrThrow({ where: { id: a.orderId } })).toMatchObject({ status: "routed" });
+  });
+
+  it("the order page: Hold (reason + note), Release hold and Mark ready for pickup answer with what happened or what to do", async () => {
+    const ui = testRuntime(tdb().url, { APP_MODE: "sandbox", SANDBOX_SHOP: SHOP, SHOPIFY_ADMIN_URL: sandbox.url, SHOPIFY_ADMIN_TOKEN: sandbox.accessToken });
+    try {
+      const peer = peerOrder("CAP", 1);
+      const r = await hubIntake(peer, "CAP", 1);
+      await runJobs();
+      const [fo] = fosOf(peer.n);
+
+      expect(await orderPage(ui, r.orderId, { intent: "hold", reason: "LUNCH" })).toEqual({ status: 422, body: { ok: false, intent: "hold", field: "reason", message: expect.stringMatching(/must be one of AWAITING_PAYMENT/) } });
+      expect(await orderPage(ui, r.orderId, { intent: "shout" })).toMatchObject({ status: 422, body: { ok: false, intent: null, field: "intent" } });
+      expect(await orderPage(ui, r.orderId, { intent: "release_hold" })).toMatchObject({ status: 409, body: { ok: false, intent: "release_hold", message: `${peer.name} is not on hold` } });
+
+      expect(await orderPage(ui, r.orderId, { intent: "hold", reason: "AWAITING_PAYMENT", note: "bank transfer pending" })).toMatchObject({ status: 200, body: { ok: true, intent: "hold" } });
+      await runJobs();
+      expect(holdsInPeer(fo!)).toEqual([expect.objectContaining({ reason: "AWAITING_PAYMENT", otherApp: null })]);
+      const page = await orderPage(ui, r.orderId);
+      expect(page.body).toMatchObject({ heldByThisApp: true, fulfillmentOrders: [{ status: "on_hold", holds: ["awaiting payment (this app): bank transfer pending"] }] });
+      expect(await orderPage(ui, r.orderId, { intent: "hold", reason: "OTHER" })).toMatchObject({ status: 409, body: { ok: false, message: expect.stringMatching(/already on hold by this app/) } });
+
+      expect(await orderPage(ui, r.orderId, { intent: "release_hold" })).toMatchObject({ status: 200, body: { ok: true, intent: "release_hold" } });
+      await runJobs();
+      expect(holdsInPeer(fo!)).toEqual([]);
+      expect((await orderPage(ui, r.orderId)).body).toMatchObject({ heldByThisApp: false, fulfillmentOrders: [{ status: "open", holds: [] }] });
+
+      expect(await orderPage(ui, r.orderId, { intent: "pickup_ready" })).toMatchObject({ status: 409, body: { ok: false, intent: "pickup_ready", message: expect.stringMatching(/not a pickup order/) } });
+    } finally {
+      await ui.close();
+    }
   });
 });
