@@ -150,9 +150,9 @@ describe("Feeds 2021-06-30 (sandbox cases)", () => {
     const feed = sandboxCase("createFeed.202.sandbox0");
     lwaOnce();
     const scope = nock(SP_API)
-      .post("/feeds/2021-06-30/documents", param<Record<string, unknown>>(doc, "body"))
+      .post("/feeds/2021-06-30/documents", param<Record<string, string>>(doc, "body"))
       .reply(201, doc.response, amazonHeaders("req-d", "0.5"))
-      .post("/feeds/2021-06-30/feeds", param<Record<string, unknown>>(feed, "body"))
+      .post("/feeds/2021-06-30/feeds", param<Record<string, string | string[]>>(feed, "body"))
       .reply(202, feed.response, amazonHeaders("req-f", "0.0083"));
     const { client } = makeClient(steppingClock());
     const d = await client.createFeedDocument(param<{ contentType: string }>(doc, "body").contentType);
