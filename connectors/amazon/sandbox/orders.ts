@@ -38,12 +38,13 @@ export interface PackageRec {
   trackingNumber: string;
   shipDate: string;
   createdMs: number;
-  items: { orderItemId: string; quantity: number }[];
+  items: { orderItemId: string; quantity: number; transparencyCodes: string[] }[];
 }
 
 export interface AddressRec {
   name: string;
   addressLine1: string;
+  addressLine2: string;
   city: string;
   stateOrRegion: string | null;
   postalCode: string;
@@ -70,6 +71,21 @@ export interface OrderRec {
   deliverBy: { earliestMs: number; latestMs: number };
 }
 
+/** The seller's warehouse as packages[].shipFromAddress shows it (model: MerchantAddress). */
+export interface ShipFromAddress {
+  name: string;
+  addressLine1: string;
+  addressLine2: string;
+  addressLine3: string;
+  city: string;
+  districtOrCounty: string;
+  stateOrRegion: string;
+  municipality: string;
+  postalCode: string;
+  countryCode: string;
+}
+export const DEFAULT_SHIP_FROM: ShipFromAddress = { name: "Sandbox Seller Warehouse", addressLine1: "4200 E Airport Dr", addressLine2: "Dock 3", addressLine3: "", city: "Ontario", districtOrCounty: "San Bernardino", stateOrRegion: "CA", municipality: "", postalCode: "91761", countryCode: "US" };
+
 const money = (amount: string, currencyCode: string) => ({ amount, currencyCode });
 
 function times(amount: string, n: number): string {
@@ -78,7 +94,7 @@ function times(amount: string, n: number): string {
 }
 
 /** An order as searchOrders / getOrder return it, with the datasets asked for in `includedData`. */
-export function renderOrder(o: OrderRec, included: ReadonlySet<string>) {
+export function renderOrder(o: OrderRec, included: ReadonlySet<string>, shipFrom: ShipFromAddress = DEFAULT_SHIP_FROM) {
   const m = marketplace(o.marketplaceId);
   const mfn = o.fulfilledBy === "MERCHANT";
   const cancelled = o.status === "CANCELLED";
@@ -86,6 +102,8 @@ export function renderOrder(o: OrderRec, included: ReadonlySet<string>) {
   const grand = liveItems.reduce((s, i) => s + Math.round(Number(i.unitPrice) * 100) * i.quantityOrdered, 0);
   return {
     orderId: o.orderId,
+    // Amazon's examples all carry the seller's order id alias; the peer's sellers use the Amazon id.
+    orderAliases: [{ aliasId: o.orderId, aliasType: "SELLER_ORDER_ID" }],
     createdTime: isoUtc(o.createdMs),
     lastUpdatedTime: isoUtc(o.lastUpdatedMs),
     programs: [...o.programs],
@@ -98,6 +116,7 @@ export function renderOrder(o: OrderRec, included: ReadonlySet<string>) {
             deliveryAddress: {
               name: o.address.name,
               addressLine1: o.address.addressLine1,
+              addressLine2: o.address.addressLine2,
               city: o.address.city,
               ...(o.address.stateOrRegion ? { stateOrRegion: o.address.stateOrRegion } : {}),
               postalCode: o.address.postalCode,
@@ -128,10 +147,10 @@ export function renderOrder(o: OrderRec, included: ReadonlySet<string>) {
         asin: i.asin,
         title: i.title,
         sellerSku: i.sku,
-        condition: { conditionType: "NEW", conditionSubtype: "NEW" },
+        condition: { conditionType: "NEW", conditionSubtype: "NEW", conditionNote: "" },
         price: { unitPrice: money(i.unitPrice, o.currencyCode) },
       },
-      ...(included.has("PROCEEDS") ? { proceeds: { proceedsTotal: money(times(i.unitPrice, i.quantityOrdered), o.currencyCode) } } : {}),
+      ...(included.has("PROCEEDS") ? { proceeds: { proceedsTotal: money(times(i.unitPrice, i.quantityOrdered), o.currencyCode), breakdowns: [{ type: "ITEM", subtotal: money(times(i.unitPrice, i.quantityOrdered), o.currencyCode) }] } } : {}),
       ...(included.has("CANCELLATION") && (i.cancellationRequest || i.cancellationExecution)
         ? { cancellation: { ...(i.cancellationRequest ? { cancellationRequest: { ...i.cancellationRequest } } : {}), ...(i.cancellationExecution ? { cancellationExecution: { ...i.cancellationExecution } } : {}) } }
         : {}),
@@ -142,12 +161,13 @@ export function renderOrder(o: OrderRec, included: ReadonlySet<string>) {
           packages: o.packages.map((p) => ({
             packageReferenceId: p.packageReferenceId,
             createdTime: isoUtc(p.createdMs),
-            packageStatus: { status: "IN_TRANSIT" },
+            packageStatus: { status: "IN_TRANSIT", detailedStatus: "IN_TRANSIT" },
             carrier: p.carrierName ?? p.carrierCode,
             shipTime: p.shipDate,
             ...(p.shippingMethod ? { shippingService: p.shippingMethod } : {}),
             trackingNumber: p.trackingNumber,
-            packageItems: p.items.map((x) => ({ ...x })),
+            shipFromAddress: { ...shipFrom },
+            packageItems: p.items.map((x) => ({ orderItemId: x.orderItemId, quantity: x.quantity, transparencyCodes: [...x.transparencyCodes] })),
           })),
         }
       : {}),
@@ -375,7 +395,7 @@ export class OrderBook {
       trackingNumber: p.trackingNumber,
       shipDate: p.shipDate,
       createdMs: previous?.createdMs ?? this.now(),
-      items: p.orderItems.map((x) => ({ orderItemId: x.orderItemId, quantity: x.quantity })),
+      items: p.orderItems.map((x) => ({ orderItemId: x.orderItemId, quantity: x.quantity, transparencyCodes: x.transparencyCodes ?? [] })),
     };
     o.packages = [...others, pkg].sort((a, b) => Number(a.packageReferenceId) - Number(b.packageReferenceId));
     for (const item of o.items) {
@@ -509,6 +529,7 @@ export class OrderGenerator {
       address: {
         name,
         addressLine1: `${100 + Math.floor(this.rnd() * 9800)} ${this.pick(STREETS)}`,
+        addressLine2: this.rnd() < 0.3 ? `Apt ${1 + Math.floor(this.rnd() * 40)}` : "",
         city: place.city,
         stateOrRegion: place.stateOrRegion,
         postalCode: place.postalCode,
