@@ -60,6 +60,37 @@ export async function recordInboundEvent(db: Db, input: InboundEventInput): Prom
   }
 }
 
+/**
+ * Keep something a connector could not take in (a malformed order, an unknown SKU) where people see
+ * it — status "quarantined" with the reason — without queueing it for processing.  Idempotent on
+ * (shop, source, externalId): the same failure seen again is not stored twice.
+ */
+export async function recordQuarantinedEvent(db: Db, input: InboundEventInput & { error: string; now: Date }): Promise<RecordResult> {
+  const id = randomUUID();
+  try {
+    await db.inboundEvent.create({
+      data: {
+        id,
+        shop: input.shop,
+        source: input.source,
+        externalId: input.externalId,
+        topic: input.topic,
+        payload: input.payload,
+        headers: input.headers ? JSON.stringify(input.headers) : null,
+        occurredAt: input.occurredAt ?? null,
+        status: "quarantined",
+        error: input.error.slice(0, 2000),
+        processedAt: input.now,
+      },
+    });
+    return { id, duplicate: false };
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    const existing = await db.inboundEvent.findUniqueOrThrow({ where: { shop_source_externalId: { shop: input.shop, source: input.source, externalId: input.externalId } }, select: { id: true } });
+    return { id: existing.id, duplicate: true };
+  }
+}
+
 export type InboundEventRow = Awaited<ReturnType<Db["inboundEvent"]["findUniqueOrThrow"]>>;
 export type InboundEventHandler = (event: InboundEventRow) => Promise<void>;
 

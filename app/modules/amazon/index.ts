@@ -15,3 +15,4 @@ export {
   type AmazonCredentials,
   type CredentialCheck,
 } from "./accounts.service.server";
+export { loadOrdersCheckpoint, saveOrdersCheckpoint, recordOrdersRunError, ordersSyncStatus, type StoredOrdersCheckpoint } from "./sync-state.server";

@@ -61,3 +61,4 @@ export {
   locationIdForShopify,
   type ShopifyLocationInput,
 } from "./shopify-sync.service.server";
+export { sellerSkuMap } from "./listings.server";
