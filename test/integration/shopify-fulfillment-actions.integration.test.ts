@@ -286,6 +286,24 @@ describeEachDatabase("Shopify fulfillment-order flows (sandbox peer)", (tdb) => 
     expect(await holdShopifyFulfillment(wdeps, { ...job, shop: OTHER })).toMatchObject({ status: "skipped" });
   });
 
+  it("two workers run the same hold at once (a lease taken over): one hold in Shopify — the second finds the first's by its handle, or is refused the handle and retries", async () => {
+    const peer = peerOrder("CAP", 1);
+    const r = await hubIntake(peer, "CAP", 1);
+    await runJobs();
+    const [fo] = fosOf(peer.n);
+    const { requestId } = await requestOrderHold(deps(), SHOP, r.orderId, { reason: "HIGH_RISK_OF_FRAUD", actor: "admin" });
+    const job = JSON.parse((await rt.db.outboxMessage.findFirstOrThrow({ where: { shop: SHOP, topic: SHOPIFY_HOLD_JOB, payload: { contains: requestId } } })).payload) as FulfillmentActionJob;
+    const wdeps = () => ({ db: rt.db, now: () => new Date(), logger: memoryLogger("error"), client: rt.shopifyAdmin.adminClientFor(SHOP) });
+    const both = await Promise.allSettled([holdShopifyFulfillment(wdeps(), job), holdShopifyFulfillment(wdeps(), job)]);
+    expect(both.filter((b) => b.status === "fulfilled")).not.toHaveLength(0);
+    for (const b of both) if (b.status === "rejected") expect([b.reason as unknown].map((e) => [(e as { kind?: string }).kind, isPermanent(e)])).toEqual([["UNAVAILABLE", false]]);
+    expect(holdsInPeer(fo!)).toHaveLength(1);
+    await runJobs(); // the runner's run: adopts
+    expect(holdsInPeer(fo!)).toEqual([{ handle: `oms-hold-${requestId}`, otherApp: null, reason: "HIGH_RISK_OF_FRAUD" }]);
+    expect((await orderTimeline(rt.db, SHOP, r.orderId)).filter((e) => e.kind === "shopify.hold_placed")).toHaveLength(1);
+    expect((await orderTimeline(rt.db, SHOP, r.orderId)).filter((e) => e.kind === "shopify.hold_failed")).toHaveLength(0);
+  });
+
   it("a hold Shopify refuses (userErrors): the job fails for good and the timeline says why", async () => {
     const peer = peerOrder("CAP", 1);
     const r = await hubIntake(peer, "CAP", 1);
