@@ -62,3 +62,4 @@ export {
   type ShopifyLocationInput,
 } from "./shopify-sync.service.server";
 export { sellerSkuMap } from "./listings.server";
+export { ensureMarketplaceLocation, marketplaceLocationId } from "./marketplace-locations.server";
