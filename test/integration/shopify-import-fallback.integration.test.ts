@@ -193,7 +193,7 @@ describeEachDatabase("Shopify import: paged fallback with a checkpoint (sandbox 
     expect(await endState(db, pagingBlindSpots)).toEqual(viaBulk);
     // The blind spot made visible: ORDERS selects no purchasingEntity, so the B2B order lands in
     // the online channel.  This fails (and should then be flipped) once the document selects it.
-    const b2b = await db.order.findFirstOrThrow({ where: { shop: SHOP, externalOrderId: b2bGid }, include: {} });
+    const b2b = await db.order.findFirstOrThrow({ where: { shop: SHOP, externalOrderId: b2bGid } });
     expect((await db.channel.findUniqueOrThrow({ where: { id: b2b.channelId } })).code).toBe("online");
   });
 

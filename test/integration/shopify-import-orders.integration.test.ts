@@ -99,7 +99,7 @@ describeEachDatabase("Shopify import: orders of the last 60 days (sandbox peer)"
 
   /** Every hub level of the shop as Shopify's numbers (the hub's `held` is its own and must be 0 here). */
   async function hubLevels(db: Db) {
-    const rows = await db.inventoryLevel.findMany({ where: { shop: SHOP }, include: {} });
+    const rows = await db.inventoryLevel.findMany({ where: { shop: SHOP } });
     const variants = new Map((await db.variant.findMany({ where: { shop: SHOP } })).map((v) => [v.id, v.sku]));
     const locations = new Map((await db.location.findMany({ where: { shop: SHOP } })).map((l) => [l.id, l.name]));
     return Object.fromEntries(rows.map((r) => [`${variants.get(r.variantId)}@${locations.get(r.locationId)}`, { available: r.available, committed: r.committed, onHand: r.onHand, held: r.held }]));
@@ -124,7 +124,7 @@ describeEachDatabase("Shopify import: orders of the last 60 days (sandbox peer)"
     expect(r.orders).toMatchObject({ seen: 5, takenIn: 2, alreadyInHub: 0, failed: 0, history: { fulfilled: 1, closed: 1, cancelled: 1 } });
     expect(r.orders.failures).toEqual([]);
 
-    const held = await db.order.findMany({ where: { shop: SHOP }, include: {}, orderBy: { placedAt: "asc" } });
+    const held = await db.order.findMany({ where: { shop: SHOP }, orderBy: { placedAt: "asc" } });
     expect(held.map((o) => o.externalOrderId)).toEqual([`gid://shopify/Order/${orders.b2b!.n}`, `gid://shopify/Order/${orders.web!.n}`]);
     const channelOf = new Map((await db.channel.findMany({ where: { shop: SHOP } })).map((c) => [c.id, c.code]));
     const [b2b, web] = held;

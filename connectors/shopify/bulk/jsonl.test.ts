@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { batches, BulkLineError, gidType, readBulkRows } from "./jsonl";
+import { batches, BulkLineError, gidType, groupedObjects, readBulkRows } from "./jsonl";
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -63,5 +63,52 @@ describe("gidType", () => {
     expect(gidType("gid://shopify/Location/3")).toBe("Location");
     expect(gidType("nope")).toBeNull();
     expect(gidType(undefined)).toBeNull();
+  });
+});
+
+describe("groupedObjects (groupObjects: true)", () => {
+  const ORDERS = [
+    '{"id":"gid://shopify/Order/1","name":"#1001"}',
+    '{"id":"gid://shopify/LineItem/11","sku":"TEE-M","__parentId":"gid://shopify/Order/1"}',
+    '{"id":"gid://shopify/LineItem/12","sku":"CAP","__parentId":"gid://shopify/Order/1"}',
+    '{"id":"gid://shopify/Order/2","name":"#1002"}',
+    '{"id":"gid://shopify/Order/3","name":"#1003"}',
+    '{"id":"gid://shopify/LineItem/31","sku":"TENT","__parentId":"gid://shopify/Order/3"}',
+  ].join("\n");
+
+  it("hands over each object with the child rows that follow it (an object without children too)", async () => {
+    const objects = await collect(groupedObjects(readBulkRows(chunked(ORDERS, 5))));
+    expect(objects.map((o) => [o.parent.name, o.children.map((c) => c.sku)])).toEqual([
+      ["#1001", ["TEE-M", "CAP"]],
+      ["#1002", []],
+      ["#1003", ["TENT"]],
+    ]);
+  });
+
+  it("refuses a child that does not follow its parent (an ungrouped result), naming the row", async () => {
+    const ungrouped = [
+      '{"id":"gid://shopify/Order/1"}',
+      '{"id":"gid://shopify/Order/2"}',
+      '{"id":"gid://shopify/LineItem/11","__parentId":"gid://shopify/Order/1"}',
+    ].join("\n");
+    await expect(collect(groupedObjects(readBulkRows(chunked(ungrouped, 64))))).rejects.toThrow(
+      new BulkLineError(3, "child of gid://shopify/Order/1 does not follow its parent (the last parent was gid://shopify/Order/2); was the bulk query run with groupObjects: true?"),
+    );
+    await expect(collect(groupedObjects(readBulkRows(chunked('{"id":"x","__parentId":"y"}', 64))))).rejects.toThrow("bulk result line 1: child of y does not follow its parent;");
+  });
+
+  it("holds one object at a time: 100 000 orders stream through", async () => {
+    async function* many() {
+      for (let i = 0; i < 100_000; i++) yield `{"id":"gid://shopify/Order/${i}"}\n{"id":"gid://shopify/LineItem/${i}","q":${i % 3},"__parentId":"gid://shopify/Order/${i}"}\n`;
+    }
+    let orders = 0;
+    let children = 0;
+    let units = 0;
+    for await (const o of groupedObjects(readBulkRows(many()))) {
+      orders++;
+      children += o.children.length;
+      units += o.children[0]!.q as number;
+    }
+    expect([orders, children, units]).toEqual([100_000, 100_000, 99_999]);
   });
 });
