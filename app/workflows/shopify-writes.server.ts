@@ -401,7 +401,7 @@ function skipped(deps: ShopifyWritesDeps, job: ShopifyOrderWriteJob, reason: str
   return { status: "skipped", reason };
 }
 
-// ── Fulfillment-order actions a person asks for on the order page (ADR 012) ────────────────────
+// ── Fulfillment-order actions a person asks for on the order page (ADR 013) ────────────────────
 
 /** A hold as Shopify's documents return it. */
 interface ShopifyHold {

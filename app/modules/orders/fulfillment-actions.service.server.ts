@@ -12,7 +12,7 @@ import { appendOrderEvent, findOrderByExternalId, fulfillmentOrdersOf } from "./
  * hub knows (so the person gets an error they can act on at once), then written to the outbox in
  * the same transaction as its timeline entry; the job (app/workflows/shopify-writes.server.ts)
  * does the Admin API calls with the runner's retries and re-checks everything against Shopify's
- * live answer.  ADR 012.
+ * live answer.  ADR 013.
  */
 type Q = Db | DbTx;
 
