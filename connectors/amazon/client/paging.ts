@@ -35,7 +35,7 @@ export function isoSeconds(ms: number): string {
 function parseIso(value: string, field: string): number {
   const ms = Date.parse(value);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(ms)) {
-    throw new ConnectorError("INVALID", `${field} must be an ISO 8601 date-time, got "${value}"`, { connector: CONNECTOR, field });
+    throw new ConnectorError("INVALID", `${field} must be an ISO 8601 date-time, got "${value}"`, { connector: CONNECTOR, code: "INVALID", field });
   }
   return ms;
 }
@@ -74,10 +74,10 @@ export interface OrdersFilters {
 /** searchOrders' query for a window (and a page token): a fresh object every time (the library mutates what it is given). */
 export function searchOrdersQuery(window: Pick<OrdersWindow, "by" | "after"> & { before?: string }, filters: OrdersFilters, paginationToken?: string | null): Record<string, string | string[] | number> {
   if (filters.maxResultsPerPage !== undefined && !(Number.isInteger(filters.maxResultsPerPage) && filters.maxResultsPerPage >= 1 && filters.maxResultsPerPage <= 100)) {
-    throw new ConnectorError("INVALID", `maxResultsPerPage must be an integer from 1 to 100, got ${filters.maxResultsPerPage}`, { connector: CONNECTOR, field: "maxResultsPerPage" });
+    throw new ConnectorError("INVALID", `maxResultsPerPage must be an integer from 1 to 100, got ${filters.maxResultsPerPage}`, { connector: CONNECTOR, code: "INVALID", field: "maxResultsPerPage" });
   }
   if (filters.marketplaceIds && filters.marketplaceIds.length > 50) {
-    throw new ConnectorError("INVALID", `at most 50 marketplaceIds per search, got ${filters.marketplaceIds.length}`, { connector: CONNECTOR, field: "marketplaceIds" });
+    throw new ConnectorError("INVALID", `at most 50 marketplaceIds per search, got ${filters.marketplaceIds.length}`, { connector: CONNECTOR, code: "INVALID", field: "marketplaceIds" });
   }
   const query: Record<string, string | string[] | number> = {};
   if (window.by === "created") {
@@ -154,9 +154,9 @@ export interface InventoryQueryArgs {
 
 /** getInventorySummaries' query: a fresh object every time; startDateTime goes with every page. */
 export function inventoryQuery(args: InventoryQueryArgs, nextToken?: string | null): Record<string, string | string[] | boolean> {
-  if (!args.marketplaceId) throw new ConnectorError("INVALID", "getInventorySummaries needs a marketplaceId", { connector: CONNECTOR, field: "marketplaceId" });
+  if (!args.marketplaceId) throw new ConnectorError("INVALID", "getInventorySummaries needs a marketplaceId", { connector: CONNECTOR, code: "INVALID", field: "marketplaceId" });
   if (args.sellerSkus && args.sellerSkus.length > 50) {
-    throw new ConnectorError("INVALID", `at most 50 sellerSkus per call, got ${args.sellerSkus.length}`, { connector: CONNECTOR, field: "sellerSkus" });
+    throw new ConnectorError("INVALID", `at most 50 sellerSkus per call, got ${args.sellerSkus.length}`, { connector: CONNECTOR, code: "INVALID", field: "sellerSkus" });
   }
   if (args.startDateTime !== undefined) parseIso(args.startDateTime, "startDateTime");
   const query: Record<string, string | string[] | boolean> = {
@@ -169,7 +169,7 @@ export function inventoryQuery(args: InventoryQueryArgs, nextToken?: string | nu
   // The library splits array values on commas (brief §1.3): a SKU with a comma cannot go in sellerSkus.
   if (args.sellerSkus?.length && args.startDateTime === undefined) {
     const withComma = args.sellerSkus.find((s) => s.includes(","));
-    if (withComma) throw new ConnectorError("INVALID", `SKU "${withComma}" contains a comma; query it alone (sellerSku) instead`, { connector: CONNECTOR, field: "sellerSkus" });
+    if (withComma) throw new ConnectorError("INVALID", `SKU "${withComma}" contains a comma; query it alone (sellerSku) instead`, { connector: CONNECTOR, code: "INVALID", field: "sellerSkus" });
     query.sellerSkus = [...args.sellerSkus];
   }
   if (nextToken) query.nextToken = nextToken;

@@ -23,19 +23,20 @@ export function parseSandboxUrl(baseUrl: string): { host: string; port: number }
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new ConnectorError("INVALID", `Amazon sandbox URL "${baseUrl}" is not a URL`, { connector: CONNECTOR, field: "sandboxUrl" });
+    throw new ConnectorError("INVALID", `Amazon sandbox URL "${baseUrl}" is not a URL`, { connector: CONNECTOR, code: "INVALID", field: "sandboxUrl" });
   }
   if (url.protocol !== "http:") {
-    throw new ConnectorError("INVALID", `Amazon sandbox URL must be http:// (a local peer), got "${url.protocol}"`, { connector: CONNECTOR, field: "sandboxUrl" });
+    throw new ConnectorError("INVALID", `Amazon sandbox URL must be http:// (a local peer), got "${url.protocol}"`, { connector: CONNECTOR, code: "INVALID", field: "sandboxUrl" });
   }
   if (!LOOPBACK_HOSTS.has(url.hostname)) {
     throw new ConnectorError("INVALID", `Amazon sandbox URL must point at a loopback address (127.0.0.1, localhost, ::1), got "${url.hostname}"`, {
       connector: CONNECTOR,
+      code: "INVALID",
       field: "sandboxUrl",
     });
   }
   if (url.pathname !== "/" || url.search || url.username || url.password) {
-    throw new ConnectorError("INVALID", `Amazon sandbox URL must be just scheme, host and port, got "${baseUrl}"`, { connector: CONNECTOR, field: "sandboxUrl" });
+    throw new ConnectorError("INVALID", `Amazon sandbox URL must be just scheme, host and port, got "${baseUrl}"`, { connector: CONNECTOR, code: "INVALID", field: "sandboxUrl" });
   }
   const port = url.port === "" ? 80 : Number(url.port);
   const host = url.hostname === "localhost" ? "127.0.0.1" : url.hostname.replace(/^\[|\]$/g, "");

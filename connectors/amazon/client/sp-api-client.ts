@@ -220,7 +220,7 @@ function isNetworkFailure(e: unknown): boolean {
 const REGIONS: readonly SpApiRegion[] = ["na", "eu", "fe"];
 
 function validateAccount(account: SpApiAccount): void {
-  const bad = (field: string, why: string) => new ConnectorError("INVALID", `Amazon account: ${field} ${why}`, { connector: CONNECTOR, field: `account.${field}` });
+  const bad = (field: string, why: string) => new ConnectorError("INVALID", `Amazon account: ${field} ${why}`, { connector: CONNECTOR, code: "INVALID", field: `account.${field}` });
   if (!account || typeof account !== "object") throw bad("", "is missing");
   for (const f of ["sellerId", "lwaClientId", "lwaClientSecret", "refreshToken"] as const) {
     if (typeof account[f] !== "string" || account[f].trim() === "") throw bad(f, "is required");
@@ -233,7 +233,7 @@ function validateAccount(account: SpApiAccount): void {
 
 function requireText(value: unknown, field: string, operation: string): string {
   if (typeof value !== "string" || value.trim() === "") {
-    throw new ConnectorError("INVALID", `${operation}: ${field} is required`, { connector: CONNECTOR, field });
+    throw new ConnectorError("INVALID", `${operation}: ${field} is required`, { connector: CONNECTOR, code: "INVALID", field });
   }
   return value;
 }
@@ -243,11 +243,12 @@ function validateShipment(orderId: string, body: ShipmentConfirmation): void {
   requireText(orderId, "orderId", op);
   requireText(body?.marketplaceId, "marketplaceId", op);
   const p = body?.packageDetail;
-  if (!p || typeof p !== "object") throw new ConnectorError("INVALID", `${op}: packageDetail is required`, { connector: CONNECTOR, field: "packageDetail" });
+  if (!p || typeof p !== "object") throw new ConnectorError("INVALID", `${op}: packageDetail is required`, { connector: CONNECTOR, code: "INVALID", field: "packageDetail" });
   requireText(p.packageReferenceId, "packageDetail.packageReferenceId", op);
   if (!/^[1-9]\d*$/.test(p.packageReferenceId)) {
     throw new ConnectorError("INVALID", `${op}: packageDetail.packageReferenceId must be a positive whole number (Amazon's rule), got "${p.packageReferenceId}"`, {
       connector: CONNECTOR,
+      code: "INVALID",
       field: "packageDetail.packageReferenceId",
     });
   }
@@ -256,15 +257,15 @@ function validateShipment(orderId: string, body: ShipmentConfirmation): void {
   requireText(p.trackingNumber, "packageDetail.trackingNumber", op);
   requireText(p.shipDate, "packageDetail.shipDate", op);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(p.shipDate) || Number.isNaN(Date.parse(p.shipDate))) {
-    throw new ConnectorError("INVALID", `${op}: packageDetail.shipDate must be ISO 8601, got "${p.shipDate}"`, { connector: CONNECTOR, field: "packageDetail.shipDate" });
+    throw new ConnectorError("INVALID", `${op}: packageDetail.shipDate must be ISO 8601, got "${p.shipDate}"`, { connector: CONNECTOR, code: "INVALID", field: "packageDetail.shipDate" });
   }
   if (!Array.isArray(p.orderItems) || p.orderItems.length === 0) {
-    throw new ConnectorError("INVALID", `${op}: packageDetail.orderItems must list at least one item`, { connector: CONNECTOR, field: "packageDetail.orderItems" });
+    throw new ConnectorError("INVALID", `${op}: packageDetail.orderItems must list at least one item`, { connector: CONNECTOR, code: "INVALID", field: "packageDetail.orderItems" });
   }
   p.orderItems.forEach((item, i) => {
     requireText(item?.orderItemId, `packageDetail.orderItems.${i}.orderItemId`, op);
     if (!Number.isInteger(item.quantity) || item.quantity < 1) {
-      throw new ConnectorError("INVALID", `${op}: packageDetail.orderItems.${i}.quantity must be a positive integer`, { connector: CONNECTOR, field: `packageDetail.orderItems.${i}.quantity` });
+      throw new ConnectorError("INVALID", `${op}: packageDetail.orderItems.${i}.quantity must be a positive integer`, { connector: CONNECTOR, code: "INVALID", field: `packageDetail.orderItems.${i}.quantity` });
     }
   });
 }
@@ -583,7 +584,7 @@ export function createSpApiClient(deps: SpApiClientDeps): SpApiClient {
       requireText(sku, "sku", "patchListingsItem");
       requireText(body?.productType, "productType", "patchListingsItem");
       if (!Array.isArray(body.patches) || body.patches.length === 0) {
-        throw new ConnectorError("INVALID", "patchListingsItem: patches must hold at least one patch", { connector: CONNECTOR, field: "patches" });
+        throw new ConnectorError("INVALID", "patchListingsItem: patches must hold at least one patch", { connector: CONNECTOR, code: "INVALID", field: "patches" });
       }
       const res = await call<ListingsItemSubmission>("patchListingsItem", {
         path: { sellerId: account.sellerId, sku },
