@@ -12,6 +12,9 @@ const STATUS: Record<string, { label: string; tone: Tone }> = {
   unroutable: { label: "Unroutable", tone: "critical" },
   refused: { label: "Refused", tone: "critical" },
   cancelled: { label: "Cancelled", tone: undefined },
+  fulfilled_by_channel: { label: "Fulfilled by the channel", tone: undefined },
+  fulfilled: { label: "Fulfilled", tone: "success" },
+  closed: { label: "Closed", tone: undefined },
 };
 
 export function statusLabel(status: string, queue?: string | null): string {

@@ -3,7 +3,7 @@
  * location names already in place of ids, so the components need nothing from the server modules.
  */
 
-export const ORDER_STATUSES = ["received", "reserved", "routed", "queued", "backordered", "unroutable", "refused", "cancelled"] as const;
+export const ORDER_STATUSES = ["received", "reserved", "routed", "queued", "backordered", "unroutable", "refused", "cancelled", "fulfilled_by_channel", "fulfilled", "closed"] as const;
 export type OrderStatusName = (typeof ORDER_STATUSES)[number];
 
 export type OrderListRow = {

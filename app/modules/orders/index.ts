@@ -1,7 +1,18 @@
 /** Orders: every order from every channel as the hub sees it — intake, reservation, routing. */
 export { locate, US_STATE_CENTROIDS, COUNTRY_CENTROIDS } from "./domain/centroids";
 export { toRoutingOrder, planToAllocations, slotsFor, type HubOrder, type HubOrderLine, type OrderStatus, type LineAllocation } from "./domain/order";
-export { intakeOrder, routeExistingOrder, cancelOrder, orderIntakeSchema, type OrderIntake, type IntakeResult, type OrdersDeps } from "./orders.service.server";
+export {
+  intakeOrder,
+  routeExistingOrder,
+  cancelOrder,
+  recordOrderWithoutStock,
+  RECORD_ONLY_STATUSES,
+  orderIntakeSchema,
+  type RecordOnlyStatus,
+  type OrderIntake,
+  type IntakeResult,
+  type OrdersDeps,
+} from "./orders.service.server";
 export {
   listOrders,
   getOrderDetail,

@@ -86,8 +86,20 @@ export interface IntakeResult {
 
 const ROUTE_ATTEMPTS = 8;
 
-/** Record, reserve and route an order.  A second delivery of the same order changes nothing. */
-export async function intakeOrder(deps: OrdersDeps, shop: string, raw: OrderIntake, actor: string): Promise<IntakeResult> {
+/** Statuses of orders the hub records but holds no stock for (another party ships them, or they are history). */
+export const RECORD_ONLY_STATUSES = ["fulfilled_by_channel", "fulfilled", "closed", "cancelled"] as const;
+export type RecordOnlyStatus = (typeof RECORD_ONLY_STATUSES)[number];
+
+type RecordedRows =
+  | { existing: null; orderId: string; input: z.output<typeof orderIntakeSchema>; channel: { id: string; kind: string } }
+  | { existing: { id: string; status: string }; raced: boolean };
+
+/**
+ * Check an order and write its rows (order + lines), or find it when the channel already sent it
+ * (unique on channel + external id, so two deliveries at once record it once).  The bad field is
+ * named; nothing is written when the input is wrong.
+ */
+async function recordOrderRows(deps: OrdersDeps, shop: string, raw: OrderIntake, state: { status: OrderStatus; statusReason: string | null }): Promise<RecordedRows> {
   const parsed = orderIntakeSchema.safeParse(raw);
   if (!parsed.success) throw domainErrorFromZod(parsed.error, "order");
   const input = parsed.data;
@@ -107,7 +119,7 @@ export async function intakeOrder(deps: OrdersDeps, shop: string, raw: OrderInta
   if (!where) throw DomainError.invalid("order.destination", `no coordinates and no known centroid for country ${input.destination.countryCode}; send lat/lng`);
 
   const existing = await deps.db.order.findUnique({ where: { channelId_externalOrderId: { channelId: channel.id, externalOrderId: input.externalOrderId } } });
-  if (existing) return { orderId: existing.id, duplicate: true, status: existing.status as OrderStatus, decision: (await decisionsFor(deps.db, shop, existing.id))[0] ?? null };
+  if (existing) return { existing, raced: false };
 
   const now = deps.now();
   const orderId = randomUUID();
@@ -129,7 +141,8 @@ export async function intakeOrder(deps: OrdersDeps, shop: string, raw: OrderInta
           channelId: channel.id,
           externalOrderId: input.externalOrderId,
           name: input.name ?? input.externalOrderId,
-          status: "received",
+          status: state.status,
+          statusReason: state.statusReason,
           speed: input.speed,
           // A B2B channel's orders are B2B whatever the payload says (a portal PO has no flag).
           b2b: input.b2b || channel.kind === "b2b_portal" || channel.kind === "shopify_b2b",
@@ -149,10 +162,33 @@ export async function intakeOrder(deps: OrdersDeps, shop: string, raw: OrderInta
     });
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
-    // The same order arrived twice at once: the other delivery recorded it and routes it.
+    // The same order arrived twice at once: the other delivery recorded it (and, for intake, routes it).
     const winner = await deps.db.order.findUniqueOrThrow({ where: { channelId_externalOrderId: { channelId: channel.id, externalOrderId: input.externalOrderId } } });
-    return { orderId: winner.id, duplicate: true, status: winner.status as OrderStatus, decision: null };
+    return { existing: winner, raced: true };
   }
+  return { existing: null, orderId, input, channel };
+}
+
+/**
+ * Record an order the hub holds no stock for: one a marketplace ships from its own stock (Amazon
+ * FBA), or history (closed, fulfilled or cancelled before the hub saw it).  It shows in the orders
+ * list and the customer's history, and counts for demand; nothing is reserved or routed.
+ */
+export async function recordOrderWithoutStock(deps: OrdersDeps, shop: string, raw: OrderIntake, args: { status: RecordOnlyStatus; reason: string; actor: string }): Promise<{ orderId: string; duplicate: boolean }> {
+  const recorded = await recordOrderRows(deps, shop, raw, { status: args.status, statusReason: args.reason });
+  if (recorded.existing) return { orderId: recorded.existing.id, duplicate: true };
+  deps.logger?.info("order recorded without stock", { shop, orderId: recorded.orderId, externalOrderId: recorded.input.externalOrderId, status: args.status, actor: args.actor });
+  return { orderId: recorded.orderId, duplicate: false };
+}
+
+/** Record, reserve and route an order.  A second delivery of the same order changes nothing. */
+export async function intakeOrder(deps: OrdersDeps, shop: string, raw: OrderIntake, actor: string): Promise<IntakeResult> {
+  const recorded = await recordOrderRows(deps, shop, raw, { status: "received", statusReason: null });
+  if (recorded.existing) {
+    const existing = recorded.existing;
+    return { orderId: existing.id, duplicate: true, status: existing.status as OrderStatus, decision: recorded.raced ? null : ((await decisionsFor(deps.db, shop, existing.id))[0] ?? null) };
+  }
+  const { orderId, input, channel } = recorded;
 
   const reserved = await reserveOrder(deps, {
     shop,

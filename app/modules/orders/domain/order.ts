@@ -4,7 +4,8 @@
  */
 import type { Destination, OrderLine, RoutingOrder, RoutingPlan, SpeedClass } from "#app/modules/routing/index";
 
-export type OrderStatus = "received" | "reserved" | "routed" | "queued" | "backordered" | "unroutable" | "refused" | "cancelled";
+/** The last four are record-only: the hub holds no stock for them (recordOrderWithoutStock). */
+export type OrderStatus = "received" | "reserved" | "routed" | "queued" | "backordered" | "unroutable" | "refused" | "cancelled" | "fulfilled_by_channel" | "fulfilled" | "closed";
 
 export interface HubOrderLine {
   lineKey: string;
