@@ -119,8 +119,16 @@ describeEachDatabase("Shopify import: orders of the last 60 days (sandbox peer)"
 
   it("takes open orders in like orders/create, counts the rest as history, and leaves Shopify's levels the truth", async () => {
     const { db } = tdb().handle;
-    const r = await importShopifyShop(deps(), SHOP);
+    const progress: { done: number; total: number; message: string }[] = [];
+    const r = await importShopifyShop({ ...deps(), progress: async (done, total, message) => void progress.push({ done, total, message }) }, SHOP);
     expect(r.mode).toEqual({ catalog: "bulk", orders: "bulk" });
+    // Progress shows every phase, the orders last, with the counts so far.
+    const messages = progress.map((p) => p.message);
+    const at = (re: RegExp) => messages.findIndex((m) => re.test(m));
+    expect(at(/^importing locations$/)).toBe(0);
+    expect(at(/^asking Shopify for the catalog and stock/)).toBeGreaterThan(0);
+    expect(at(/^asking Shopify for the orders since \d{4}-\d{2}-\d{2}/)).toBeGreaterThan(at(/^imported \d+ SKUs/));
+    expect(progress.at(-1)).toEqual({ done: 5, total: expect.any(Number), message: "imported orders: 5 read, 2 taken in, 0 already held, 3 history" });
     expect(r.orders).toMatchObject({ seen: 5, takenIn: 2, alreadyInHub: 0, failed: 0, history: { fulfilled: 1, closed: 1, cancelled: 1 } });
     expect(r.orders.failures).toEqual([]);
 
