@@ -38,7 +38,10 @@ import type { Logger } from "#app/platform/logger.server";
  *    `source_identifier` before every create, so a retry after an unknown outcome finds the first
  *    one), commit the hub's hold (held → committed), then the same fulfillment-order sync.
  *
- * Both are enqueued through the outbox in the routing transaction with the decision's sequence;
+ *  - `shopify.holdFulfillment`, `shopify.releaseHold`, `shopify.pickupReady` — what a person asks
+ *    from the order page (app/modules/orders/fulfillment-actions.service.server.ts; ADR 013).
+ *
+ * The first two are enqueued through the outbox in the routing transaction with the decision's sequence;
  * a job whose decision is no longer the newest does nothing (the newer one has its own job).
  * Re-running after success does nothing: assigned locations are compared before any move.
  * A refusal (userErrors) is written on the order's timeline and fails the job permanently with

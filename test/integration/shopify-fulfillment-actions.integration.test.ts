@@ -26,7 +26,7 @@ import { upsertInstalledShop } from "#app/modules/shops/index";
 import { isPermanent } from "#app/platform/errors";
 import type { AppRuntime } from "#app/platform/runtime.server";
 import { importShopifyShop } from "#app/workflows/shopify-import.server";
-import { holdShopifyFulfillment, SHOPIFY_CREATE_ORDER_JOB, SHOPIFY_SYNC_FULFILLMENT_JOB } from "#app/workflows/shopify-writes.server";
+import { holdShopifyFulfillment, releaseShopifyHolds, SHOPIFY_CREATE_ORDER_JOB, SHOPIFY_SYNC_FULFILLMENT_JOB } from "#app/workflows/shopify-writes.server";
 import { describeEachDatabase, truncateAll } from "#test/support/databases";
 import { makeChannel } from "#test/support/inventory";
 import { memoryLogger, testRuntime } from "#test/support/runtime";
@@ -284,6 +284,56 @@ describeEachDatabase("Shopify fulfillment-order flows (sandbox peer)", (tdb) => 
     expect((await fulfillmentOrdersOf(rt.db, SHOP, r.orderId))[0]!.holds).toEqual([expect.objectContaining({ handle: `oms-hold-${requestId}`, heldByThisApp: true })]);
     // The job of another shop for this order does nothing.
     expect(await holdShopifyFulfillment(wdeps, { ...job, shop: OTHER })).toMatchObject({ status: "skipped" });
+  });
+
+  it("a 429 storm on the hold waits and holds once; a 503 on the release is retried by the runner and releases on the next run", async () => {
+    const peer = peerOrder("CAP", 1);
+    const r = await hubIntake(peer, "CAP", 1);
+    await runJobs();
+    const [fo] = fosOf(peer.n);
+    const faults = { throttled: 0, unavailable: 0 };
+    const faulty: typeof fetch = async (url, init) => {
+      const body = String(init?.body);
+      // Shopify answers 429 before running anything; Retry-After says when to come back.
+      if (body.includes("OmsFulfillmentOrderHold") && faults.throttled < 3) {
+        faults.throttled++;
+        return new Response(JSON.stringify({ errors: "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service." }), { status: 429, headers: { "Retry-After": "0.05", "Content-Type": "application/json" } });
+      }
+      // A 503 from the edge: the release did not run, but the client cannot know that.
+      if (body.includes("OmsFulfillmentOrderReleaseHold") && faults.unavailable < 1) {
+        faults.unavailable++;
+        return new Response("Service Unavailable", { status: 503 });
+      }
+      return fetch(url, init);
+    };
+    const client = createAdminClient({
+      shop: SHOP,
+      transport: createFetchTransport({ baseUrl: sandbox.url, shop: SHOP, apiVersion: "2026-10", accessToken: sandbox.accessToken, fetch: faulty }),
+      buckets: createTokenBuckets({ store: createMemoryBucketStore(), limits: () => ASSUMED_LIMITS, now: systemClock.now, sleep: systemClock.sleep }),
+      now: systemClock.now,
+      sleep: systemClock.sleep,
+      random: systemClock.random,
+    });
+    const wdeps = { db: rt.db, now: () => new Date(), logger: memoryLogger("error"), client };
+    const { requestId } = await requestOrderHold(deps(), SHOP, r.orderId, { reason: "OTHER", actor: "admin" });
+    const hold = JSON.parse((await rt.db.outboxMessage.findFirstOrThrow({ where: { shop: SHOP, topic: SHOPIFY_HOLD_JOB, payload: { contains: requestId } } })).payload) as FulfillmentActionJob;
+    await rt.db.outboxMessage.deleteMany({ where: { shop: SHOP, payload: { contains: requestId } } }); // this test runs the job itself
+    expect(await holdShopifyFulfillment(wdeps, hold)).toMatchObject({ status: "done", fulfillmentOrders: [{ fulfillmentOrderId: foGid(fo!) }] });
+    expect(faults.throttled).toBe(3);
+    expect(holdsInPeer(fo!)).toHaveLength(1);
+
+    const rel = await requestHoldRelease(deps(), SHOP, r.orderId, { actor: "admin" });
+    const release = JSON.parse((await rt.db.outboxMessage.findFirstOrThrow({ where: { shop: SHOP, payload: { contains: rel.requestId } } })).payload) as FulfillmentActionJob;
+    await rt.db.outboxMessage.deleteMany({ where: { shop: SHOP, payload: { contains: rel.requestId } } });
+    const failed = await releaseShopifyHolds(wdeps, release).catch((e: unknown) => e);
+    expect(failed).toMatchObject({ kind: "UNAVAILABLE" });
+    expect([isPermanent(failed), (failed as { permanent?: boolean }).permanent === true]).toEqual([false, false]); // the runner retries it
+    expect((await orderTimeline(rt.db, SHOP, r.orderId)).filter((e) => e.kind === "shopify.hold_release_failed")).toHaveLength(0);
+    expect(holdsInPeer(fo!)).toHaveLength(1);
+    expect(await releaseShopifyHolds(wdeps, release)).toMatchObject({ status: "done", fulfillmentOrders: [{ fulfillmentOrderId: foGid(fo!) }] });
+    expect(holdsInPeer(fo!)).toEqual([]);
+    // And once more (a lease takeover): nothing of ours is left, nothing is released.
+    expect(await releaseShopifyHolds(wdeps, release)).toMatchObject({ status: "done", fulfillmentOrders: [] });
   });
 
   it("two workers run the same hold at once (a lease taken over): one hold in Shopify — the second finds the first's by its handle, or is refused the handle and retries", async () => {
