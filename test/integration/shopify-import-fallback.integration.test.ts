@@ -73,11 +73,15 @@ describeEachDatabase("Shopify import: paged fallback with a checkpoint (sandbox 
    * The client over a transport that records every page request and, with `killAfter`, throws on
    * the page request after that many (a plain Error, which the client does not retry: the job dies).
    */
-  function deps(o: { calls?: PageCall[]; killAfter?: number; onBulkStarted?: (op: BulkRec) => void } = {}): ImportDeps {
+  function deps(o: { calls?: PageCall[]; killAfter?: number; killOn?: { op: string; call: number }; ops?: string[]; onBulkStarted?: (op: BulkRec) => void } = {}): ImportDeps {
     const inner = createFetchTransport({ baseUrl: sandbox.url, shop: SHOP, apiVersion: "2026-10", accessToken: sandbox.accessToken });
     let pages = 0;
+    const seen = new Map<string, number>();
     const transport: Transport = async (req, opts) => {
       const op = req.operationName ?? /(?:query|mutation)\s+(Oms\w+)/.exec(req.query)?.[1] ?? "?";
+      seen.set(op, (seen.get(op) ?? 0) + 1);
+      o.ops?.push(op);
+      if (o.killOn && o.killOn.op === op && seen.get(op) === o.killOn.call) throw new Error(`job killed at ${op} call ${o.killOn.call}`);
       if (PAGED.has(op)) {
         if (o.killAfter !== undefined && pages >= o.killAfter) throw new Error(`job killed before page ${pages + 1}`);
         pages++;
@@ -273,5 +277,25 @@ describeEachDatabase("Shopify import: paged fallback with a checkpoint (sandbox 
     const fresh = await withForeignBulk(() => importShopifyShop(deps(), SHOP));
     expect(fresh.resumedAt).toBeNull();
     expect(fresh.locations.seen).toBe(4);
+  });
+
+  it("killed while Shopify prepares the bulk export, the job joins its own operation instead of starting another (which Shopify would refuse)", async () => {
+    const { db } = tdb().handle;
+    const jobId = await runningJob(db);
+    const before = sandbox.store.bulkOperations.length;
+    await expect(importShopifyShop(deps({ killOn: { op: "OmsBulkOperation", call: 1 } }), SHOP)).rejects.toThrow("job killed at OmsBulkOperation call 1");
+    const cp = (await jobCheckpointStore(db, jobId).load())!;
+    expect(cp).toMatchObject({ phase: "catalog", bulkOperationId: `gid://shopify/BulkOperation/${before + 1}` });
+
+    const ops: string[] = [];
+    const r = await importShopifyShop(deps({ ops }), SHOP);
+    expect(r).toMatchObject({ resumedAt: "catalog", mode: { catalog: "bulk", orders: "bulk" }, bulkOperationId: cp.bulkOperationId });
+    // One more bulk operation (the orders'), not two: the catalog's was joined, and the
+    // locations (phase 1, done before the crash) were not read again.
+    expect(ops.filter((op) => op === "OmsBulkOperationRunQuery")).toHaveLength(1);
+    expect(ops).not.toContain("OmsLocations");
+    expect(sandbox.store.bulkOperations.length).toBe(before + 2);
+    expect(r.variants.created).toBe(6);
+    expect(r.orders).toMatchObject({ takenIn: 4, failed: 0 });
   });
 });
