@@ -23,6 +23,7 @@ import {
   FULFILLMENT_HOLD_REASONS,
   fulfillmentOrdersOf,
   getOrderDetail,
+  isOwnHold,
   orderTimeline,
   parseHolds,
   requestHoldRelease,
@@ -100,7 +101,7 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
       detail.locationNames,
     ),
   }));
-  const heldByThisApp = fos.some((f) => parseHolds(JSON.stringify(f.holds)).some((h) => h.heldByThisApp));
+  const heldByThisApp = fos.some((f) => parseHolds(JSON.stringify(f.holds)).some(isOwnHold));
   return json({ ...toOrderPageData(detail), fulfillmentOrders, events, heldByThisApp });
 };
 

@@ -15,7 +15,7 @@ import { commitOrder } from "#app/modules/inventory/index";
 import {
   appendOrderEvent,
   holdHandleFor,
-  HOLD_HANDLE_PREFIX,
+  isOwnHold,
   recordFulfillmentOrder,
   shopifyOrderGidOf,
   SHOPIFY_ORDER_CREATED_EVENT,
@@ -417,8 +417,6 @@ interface ShopifyHold {
 
 const toRecordedHold = (h: ShopifyHold): RecordedHold => ({ id: h.id, reason: h.reason, reasonNotes: h.reasonNotes ?? null, handle: h.handle ?? null, heldByThisApp: h.heldByRequestingApp });
 
-/** Ours: placed by this app (Shopify says so) through the order page (our handle). */
-const isOurHold = (h: ShopifyHold) => h.heldByRequestingApp && !!h.handle?.startsWith(HOLD_HANDLE_PREFIX);
 
 /** A job that cannot succeed by running again (the runner fails it at once). */
 const permanent = (error: DomainError) => Object.assign(error, { permanent: true });
@@ -534,7 +532,7 @@ export async function releaseShopifyHolds(deps: ShopifyWritesDeps, job: Fulfillm
   const done: { fulfillmentOrderId: string; holdIds: string[] }[] = [];
   const othersLeft: { fulfillmentOrderId: string; holds: number }[] = [];
   for (const fo of live.fos) {
-    const ours = fo.fulfillmentHolds.filter(isOurHold);
+    const ours = fo.fulfillmentHolds.filter(isOwnHold);
     const foreign = fo.fulfillmentHolds.length - ours.length;
     if (!ours.length) {
       // Keep the hub's record in step with what Shopify says now.

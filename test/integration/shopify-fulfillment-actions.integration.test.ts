@@ -233,7 +233,7 @@ describeEachDatabase("Shopify fulfillment-order flows (sandbox peer)", (tdb) => 
     await deliver("fulfillments", "fulfillment_orders/placed_on_hold", { ...onHold }, { triggeredAt: new Date(Date.now() - 60_000) });
     expect((await fulfillmentOrdersOf(rt.db, SHOP, r.orderId))[0]!.holds).toHaveLength(1);
     // Nothing of ours is left: a second release says so and names who holds it.
-    await expect(requestHoldRelease(deps(), SHOP, r.orderId, { actor: "admin" })).rejects.toThrow(/no hold placed by this app; its 1 other hold\(s\) belong to another app or to staff/);
+    await expect(requestHoldRelease(deps(), SHOP, r.orderId, { actor: "admin" })).rejects.toThrow(/no hold placed from this page; its 1 other hold\(s\) belong to another app or to staff/);
 
     // The other app releases its hold: hold_released reconciles (open, no holds).
     store().releaseHold(fo!.n, [foreign.n]);

@@ -65,6 +65,10 @@ export interface RecordedHold {
   heldByThisApp: boolean;
 }
 
+/** A hold placed by this app from the order page: Shopify says it is ours (heldByRequestingApp) and it has our handle. */
+export const isOwnHold = (h: { heldByThisApp?: boolean; heldByRequestingApp?: boolean; handle?: string | null }) =>
+  (h.heldByThisApp ?? h.heldByRequestingApp ?? false) && !!h.handle?.startsWith(HOLD_HANDLE_PREFIX);
+
 export const parseHolds = (json: string): RecordedHold[] =>
   (JSON.parse(json) as unknown[]).filter((h): h is RecordedHold => !!h && typeof h === "object" && "reason" in h);
 
@@ -133,7 +137,7 @@ export async function requestOrderHold(deps: FulfillmentActionDeps, shop: string
   const { order, fos } = await actionable(deps.db, shop, orderId, "hold");
   const open = fos.filter((f) => OPEN_STATUSES.has(f.status));
   if (fos.length && !open.length) throw new DomainError("CONFLICT", `${order.name} has no open fulfillment order in Shopify (all are ${[...new Set(fos.map((f) => f.status))].join(", ")}): there is nothing left to hold`);
-  if (open.some((f) => parseHolds(JSON.stringify(f.holds)).some((h) => h.heldByThisApp && h.handle?.startsWith(HOLD_HANDLE_PREFIX)))) {
+  if (open.some((f) => parseHolds(JSON.stringify(f.holds)).some(isOwnHold))) {
     throw new DomainError("CONFLICT", `${order.name} is already on hold by this app; release that hold first to place another`);
   }
   const job: FulfillmentActionJob = { shop, orderId, requestId: randomUUID(), actor: input.actor, reason: parsed.data.reason, ...(parsed.data.note ? { note: parsed.data.note } : {}) };
@@ -144,13 +148,13 @@ export async function requestOrderHold(deps: FulfillmentActionDeps, shop: string
 /** Release the holds this app placed (only those: another app's or the merchant's stay). */
 export async function requestHoldRelease(deps: FulfillmentActionDeps, shop: string, orderId: string, input: { actor: string }) {
   const { order, fos } = await actionable(deps.db, shop, orderId, "release");
-  const ours = fos.flatMap((f) => parseHolds(JSON.stringify(f.holds)).filter((h) => h.heldByThisApp));
+  const ours = fos.flatMap((f) => parseHolds(JSON.stringify(f.holds)).filter(isOwnHold));
   if (!ours.length) {
     const others = fos.reduce((n, f) => n + f.holds.length, 0);
     throw new DomainError(
       "CONFLICT",
       others
-        ? `${order.name} has no hold placed by this app; its ${others} other hold(s) belong to another app or to staff, so release them in the Shopify admin`
+        ? `${order.name} has no hold placed from this page; its ${others} other hold(s) belong to another app or to staff, so release them in the Shopify admin`
         : `${order.name} is not on hold`,
     );
   }

@@ -53,6 +53,7 @@ export {
   holdHandleFor,
   holdRequestSchema,
   parseHolds,
+  isOwnHold,
   findOrderByShopifyGid,
   shopifyOrderGidOf,
   requestOrderHold,
