@@ -16,3 +16,29 @@ export {
   type CredentialCheck,
 } from "./accounts.service.server";
 export { loadOrdersCheckpoint, saveOrdersCheckpoint, recordOrdersRunError, ordersSyncStatus, type StoredOrdersCheckpoint } from "./sync-state.server";
+export {
+  AMAZON_PUSH_JOB,
+  AMAZON_POLL_FEED_JOB,
+  AMAZON_PUSH_WINDOW_MS,
+  FATAL_RETRY_DELAY_MS,
+  TERMINAL_FEED_STATUSES,
+  amazonAtsPublisher,
+  publishAmazonQuantity,
+  scheduleAmazonPush,
+  pendingQuantities,
+  recordPatchOutcome,
+  startFeed,
+  feedSubmitted,
+  feedSubmissionFailed,
+  feedStillRunning,
+  feedRows,
+  feedFinished,
+  feedFailedAtAmazon,
+  amazonListingsOverview,
+  type AmazonAtsPublisher,
+  type AmazonPublishOutcome,
+  type AmazonListingsOverview,
+  type ListingQuantityStatus,
+  type StoredIssue,
+} from "./listings.service.server";
+export { FBA_STREAM, loadFbaWatermark, saveFbaWatermark, recordFbaRunError, applyFbaLevels, type FbaApplyReport } from "./fba.service.server";

@@ -1,0 +1,91 @@
+import { randomUUID } from "node:crypto";
+import type { FbaLevel } from "#connectors/amazon/mappers/index";
+import { FBA_LOCATION_NAME } from "#connectors/amazon/mappers/index";
+import type { Db } from "#app/platform/db/client.server";
+import { applyLevelUpdates, ensureMarketplaceLocation, type LevelUpdate } from "#app/modules/inventory/index";
+
+/**
+ * FBA stock in (issue 6 item 6): Amazon's fulfilment-centre quantities mirrored at one read-only
+ * "Amazon FBA" location per shop (kind "marketplace"), written through the inventory module's
+ * level updates, so each change has a ledger entry, out-of-order reads are ignored
+ * (`sourceUpdatedAt` = Amazon's lastUpdatedTime) and a read that agrees writes nothing.
+ * The read itself is app/workflows/amazon-fba.server.ts.
+ */
+
+export const FBA_STREAM = "fba_inventory";
+/** Levels per transaction (the inventory module's batch call commits once per batch). */
+const LEVELS_PER_BATCH = 500;
+
+export async function loadFbaWatermark(db: Db, shop: string, accountId: string): Promise<Date | null> {
+  const row = await db.amazonSyncState.findFirst({ where: { shop, accountId, stream: FBA_STREAM } });
+  return row?.watermark ?? null;
+}
+
+/** After a complete read: the next read asks only for summaries changed since `watermark`. */
+export async function saveFbaWatermark(db: Db, shop: string, accountId: string, watermark: Date, now: Date) {
+  await db.amazonSyncState.upsert({
+    where: { accountId_stream: { accountId, stream: FBA_STREAM } },
+    create: { id: randomUUID(), shop, accountId, stream: FBA_STREAM, watermark, lastRunAt: now, lastError: null },
+    update: { watermark, lastRunAt: now, lastError: null, pageToken: null, pageTokenIssuedAt: null },
+  });
+}
+
+export async function recordFbaRunError(db: Db, shop: string, accountId: string, message: string, now: Date) {
+  await db.amazonSyncState.upsert({
+    where: { accountId_stream: { accountId, stream: FBA_STREAM } },
+    create: { id: randomUUID(), shop, accountId, stream: FBA_STREAM, lastRunAt: now, lastError: message.slice(0, 500) },
+    update: { lastRunAt: now, lastError: message.slice(0, 500) },
+  });
+}
+
+export interface FbaApplyReport {
+  locationId: string;
+  /** Summaries read. */
+  read: number;
+  /** Levels whose quantities changed (ledger entries written). */
+  changed: number;
+  /** Seller SKUs without a listing on the marketplace's channel (not mirrored; listed for the merchant). */
+  unmatched: string[];
+}
+
+/**
+ * Mirror one page of FBA levels.  Seller SKUs find their variant through the channel's
+ * ChannelListing.externalSku (the channel the marketplace sells through); others are reported.
+ */
+export async function applyFbaLevels(deps: { db: Db; now: () => Date }, args: { shop: string; accountId: string; channelCode: string; levels: FbaLevel[] }): Promise<FbaApplyReport> {
+  const { db } = deps;
+  const location = await ensureMarketplaceLocation(db, args.shop, FBA_LOCATION_NAME);
+  const report: FbaApplyReport = { locationId: location.id, read: args.levels.length, changed: 0, unmatched: [] };
+  if (args.levels.length === 0) return report;
+  const channel = await db.channel.findFirst({ where: { shop: args.shop, code: args.channelCode }, select: { id: true } });
+  const listings = channel
+    ? await db.channelListing.findMany({ where: { shop: args.shop, channelId: channel.id, externalSku: { in: [...new Set(args.levels.map((l) => l.sku))] } }, select: { externalSku: true, variantId: true } })
+    : [];
+  const variantOf = new Map(listings.map((l) => [l.externalSku, l.variantId]));
+  const updates: LevelUpdate[] = [];
+  for (const l of args.levels) {
+    const variantId = variantOf.get(l.sku);
+    if (!variantId) {
+      report.unmatched.push(l.sku);
+      continue;
+    }
+    updates.push({
+      shop: args.shop,
+      variantId,
+      locationId: location.id,
+      quantities: l.quantities,
+      sourceUpdatedAt: l.sourceUpdatedAt,
+      // LedgerSource has no "marketplace" yet (app/modules/inventory/ledger.server.ts); "sync" is the
+      // closest, and the reason and reference name Amazon FBA.
+      source: "sync",
+      reason: "Amazon FBA inventory",
+      reference: `amazon:${args.accountId}:${l.sku}`,
+      actor: "amazon-fba",
+    });
+  }
+  for (let at = 0; at < updates.length; at += LEVELS_PER_BATCH) {
+    const out = await applyLevelUpdates(deps, updates.slice(at, at + LEVELS_PER_BATCH));
+    report.changed += out.filter((o) => o.applied && o.changed.length > 0).length;
+  }
+  return report;
+}
