@@ -65,7 +65,7 @@ import { hubOrderCreatedInShopify } from "./shopify-writes.server";
  */
 export const SHOPIFY_IMPORT_JOB = "shopify.import";
 const ACTOR = SHOPIFY_IMPORT_JOB;
-/** Orders of this many days are imported (without read_all_orders Shopify serves 60 days). */
+/** Orders of this many days are imported: without read_all_orders Shopify serves the last 60 (https://shopify.dev/docs/api/usage/access-scopes#orders-permissions). */
 export const ORDER_WINDOW_DAYS = 60;
 const ORDERS_TOPIC = "shopify.import.orders";
 
