@@ -155,7 +155,7 @@ describe("orderWindowStart", () => {
     expect(orderWindowStart(new Date("2026-12-02T11:00:00Z"), 1)).toEqual(new Date("2026-12-01T11:00:00Z"));
   });
   it("refuses a window that is not a positive whole number of days", () => {
-    expect(() => orderWindowStart(new Date(), 0)).toThrow("order window must be a whole number of days ≥ 1, got 0");
-    expect(() => orderWindowStart(new Date(), 2.5)).toThrow(RangeError);
+    expect(() => orderWindowStart(new Date("2026-12-02T11:00:00Z"), 0)).toThrow("order window must be a whole number of days ≥ 1, got 0");
+    expect(() => orderWindowStart(new Date("2026-12-02T11:00:00Z"), 2.5)).toThrow(RangeError);
   });
 });
