@@ -508,3 +508,50 @@ describe("order generator", () => {
     expect(stream.ticks()).toBe(ticks);
   });
 });
+
+describe("duplicates and races", () => {
+  it("the same package confirmed ten times at once is one package, never double-shipped", async () => {
+    const { peer, sp } = await start({ limits: { confirmShipment: { burst: 20 } } });
+    const [o] = peer.generateOrders(1, { marketplaceId: US, fulfilledBy: "MERCHANT", skus: [{ sku: "TEE-M", quantity: 2 }] });
+    const body = { marketplaceId: US, packageDetail: { packageReferenceId: "7", carrierCode: "USPS", trackingNumber: "9400", shipDate: "2026-11-27T10:00:00Z", orderItems: [{ orderItemId: o!.items[0]!.orderItemId, quantity: 2 }] } };
+    const answers = await Promise.all(Array.from({ length: 10 }, () => sp("POST", `/orders/v0/orders/${o!.orderId}/shipmentConfirmation`, { body })));
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(204));
+    const rec = peer.state.orders.get(o!.orderId)!;
+    expect(rec.packages).toHaveLength(1);
+    expect(rec.items[0]!.quantityFulfilled).toBe(2);
+    expect(rec.status).toBe("SHIPPED");
+    // One status change, one notification: the repeats edited nothing new.
+    expect(peer.state.notifications.filter((n) => n.Payload.OrderChangeNotification.AmazonOrderId === o!.orderId).map((n) => n.Payload.OrderChangeNotification.Summary.OrderStatus)).toEqual(["Unshipped", "Shipped"]);
+  });
+
+  it("pages of one search list every order exactly once even when orders change between pages", async () => {
+    const { peer, clock, sp } = await start({ limits: { searchOrders: { rate: 100, burst: 100 } } });
+    const made = peer.generateOrders(6, { fulfilledBy: "MERCHANT" });
+    clock.advance(130_000);
+    const q = { lastUpdatedAfter: "2026-11-27T00:00:00Z", maxResultsPerPage: 2 };
+    const first = await sp("GET", "/orders/2026-01-01/orders", { query: q });
+    // The first order of the first page changes (moves to the end of a lastUpdated sort) before page 2 is read.
+    peer.cancelOrder(first.body.orders[0].orderId);
+    const ids = first.body.orders.map((o: { orderId: string }) => o.orderId);
+    let token = first.body.pagination?.nextToken;
+    while (token) {
+      const r = await sp("GET", "/orders/2026-01-01/orders", { query: { ...q, paginationToken: token } });
+      ids.push(...r.body.orders.map((o: { orderId: string }) => o.orderId));
+      token = r.body.pagination?.nextToken;
+    }
+    expect([...ids].sort()).toEqual(made.map((o) => o.orderId).sort());
+    // A token can be replayed (a client retrying after a 429 or a lost answer): the same page again.
+    const page2 = await sp("GET", "/orders/2026-01-01/orders", { query: { ...q, paginationToken: first.body.pagination.nextToken } });
+    const replay = await sp("GET", "/orders/2026-01-01/orders", { query: { ...q, paginationToken: first.body.pagination.nextToken } });
+    expect(replay.body.orders.map((o: { orderId: string }) => o.orderId)).toEqual(page2.body.orders.map((o: { orderId: string }) => o.orderId));
+    expect(page2.body.orders.map((o: { orderId: string }) => o.orderId)).toEqual(ids.slice(2, 4));
+  });
+
+  it("concurrent LWA refreshes each get a working token (amazon-sp-api has no single flight)", async () => {
+    const { peer } = await start();
+    const body = { client_id: peer.lwa.clientId, client_secret: peer.lwa.clientSecret, grant_type: "refresh_token", refresh_token: peer.lwa.refreshToken };
+    const tokens = await Promise.all(Array.from({ length: 5 }, () => lwaToken(peer, body)));
+    expect(new Set(tokens.map((t) => t.body.access_token)).size).toBe(5);
+    for (const t of tokens) expect((await spApi(peer, t.body.access_token)("GET", "/orders/2026-01-01/orders/x")).status).toBe(404);
+  });
+});

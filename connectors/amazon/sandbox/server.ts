@@ -241,6 +241,11 @@ export async function startAmazonSandbox(config: AmazonSandboxConfig): Promise<A
   const documents = new Map<string, DocumentRec>();
   const orderCursors = new Map<string, PageCursor>();
   const fbaCursors = new Map<string, PageCursor>();
+  /** Drops expired cursors so a long demo run does not keep every page it ever served. */
+  const remember = (cursors: Map<string, PageCursor>, ttlMs: number, token: string, c: PageCursor) => {
+    if (cursors.size >= 1000) for (const [k, v] of cursors) if (now() - v.createdMs > ttlMs) cursors.delete(k);
+    cursors.set(token, c);
+  };
   const timers = new Set<NodeJS.Timeout>();
   const pendingFeeds = new Map<string, Promise<void>>();
   let feedSerial = 50_000_000 + Math.floor(Math.random() * 1000) * 1000;
@@ -346,7 +351,8 @@ export async function startAmazonSandbox(config: AmazonSandboxConfig): Promise<A
         throw invalidInput("The paginationToken has expired. A paginationToken is valid for 24 hours; start the search again.");
       }
       if (c.filterKey !== filterKey) throw invalidInput("With a paginationToken, all parameters except maxResultsPerPage and includedData must be identical to the request that returned it.");
-      orderCursors.delete(token);
+      // A token stays usable until it expires: a client retrying a page (after a 429 or a lost
+      // answer) gets the same page again.
       cursor = c;
     } else {
       const created = filters.createdAfter !== null;
@@ -389,7 +395,7 @@ export async function startAmazonSandbox(config: AmazonSandboxConfig): Promise<A
     let nextToken: string | undefined;
     if (rest) {
       nextToken = randomBytes(24).toString("base64url");
-      orderCursors.set(nextToken, { ...cursor, offset: cursor.offset + page.length, createdMs: now() });
+      remember(orderCursors, timings.paginationTokenTtlMs, nextToken, { ...cursor, offset: cursor.offset + page.length, createdMs: now() });
     }
     return {
       status: 200,
@@ -540,7 +546,6 @@ export async function startAmazonSandbox(config: AmazonSandboxConfig): Promise<A
         throw invalidInput("The nextToken has expired; nextToken values expire 30 seconds after they are created.");
       }
       if (c.filterKey !== filterKey) throw invalidInput("With a nextToken, send the same parameters (including startDateTime) as the request that returned it.");
-      fbaCursors.delete(token);
       cursor = c;
     } else {
       // startDateTime wins: sellerSkus/sellerSku are ignored when it is set (model: fbaInventory.json).
@@ -555,7 +560,7 @@ export async function startAmazonSandbox(config: AmazonSandboxConfig): Promise<A
     let nextToken: string | undefined;
     if (cursor.offset + page.length < cursor.ids.length) {
       nextToken = randomBytes(24).toString("base64url");
-      fbaCursors.set(nextToken, { ...cursor, offset: cursor.offset + page.length, createdMs: now() });
+      remember(fbaCursors, timings.fbaNextTokenTtlMs, nextToken, { ...cursor, offset: cursor.offset + page.length, createdMs: now() });
     }
     const summaries = page.map((sku) => {
       const f = catalog.fbaRecord(sku)!;
