@@ -85,7 +85,7 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
     fulfillmentOrderId: f.fulfillmentOrderId,
     status: f.status,
     location: f.locationId ? (detail.locationNames[f.locationId] ?? f.locationId) : f.assignedLocationGid,
-    holds: parseHolds(JSON.stringify(f.holds)).map((h) => `${h.reason.toLowerCase().replaceAll("_", " ")}${h.heldByThisApp ? " (this app)" : ""}${h.reasonNotes ? `: ${h.reasonNotes}` : ""}`),
+    holds: parseHolds(f.holds).map((h) => `${h.reason.toLowerCase().replaceAll("_", " ")}${h.heldByThisApp ? " (this app)" : ""}${h.reasonNotes ? `: ${h.reasonNotes}` : ""}`),
     updatedAt: f.updatedAt ? f.updatedAt.toISOString() : null,
   }));
   const events: TimelineEntryView[] = timeline.map((e) => ({
@@ -101,7 +101,7 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
       detail.locationNames,
     ),
   }));
-  const heldByThisApp = fos.some((f) => parseHolds(JSON.stringify(f.holds)).some(isOwnHold));
+  const heldByThisApp = fos.some((f) => parseHolds(f.holds).some(isOwnHold));
   return json({ ...toOrderPageData(detail), fulfillmentOrders, events, heldByThisApp });
 };
 

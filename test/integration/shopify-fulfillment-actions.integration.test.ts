@@ -434,6 +434,11 @@ describeEachDatabase("Shopify fulfillment-order flows (sandbox peer)", (tdb) => 
     expect(kinds).toEqual(expect.arrayContaining([["updated", true, true], ["updated", false, true], ["fulfillment", null, null]]));
     expect(await rt.db.order.count({ where: { shop: SHOP } })).toBe(ordersBefore);
 
+    // It can be held from its page too: the hub finds its Shopify order through the create job's entry.
+    await requestOrderHold(deps(), SHOP, a.orderId, { reason: "OTHER", note: "marketplace asked to wait", actor: "admin" });
+    await runJobs();
+    expect(fosOf(a.peer.n).filter((f) => f.status === "ON_HOLD").map((f) => holdsInPeer(f).map((h) => h.otherApp))).toEqual([[null]]);
+
     // Cancelled in Shopify: the hub order is cancelled and its stock released.
     const b = await amazon("114-0000002-0000002");
     await deliver("orders", "orders/cancelled", { ...orderPayload(store(), b.peer), cancelled_at: later, cancel_reason: "customer", updated_at: later });

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { z } from "zod";
 import type { Db, DbTx } from "#app/platform/db/client.server";
 import { DomainError } from "#app/platform/errors";
 import { domainErrorFromZod } from "#app/platform/http.server";
 import { writeOutbox } from "#app/platform/outbox.server";
 import { appendOrderEvent, findOrderByExternalId, fulfillmentOrdersOf } from "./channel-sync.service.server";
+import { holdRequestSchema, isOwnHold, parseHolds, type FulfillmentHoldReason, type HoldRequest } from "./domain/holds";
 
 /**
  * What a person asks of Shopify's fulfillment orders from the order page: hold the order, release
@@ -21,30 +21,6 @@ export const SHOPIFY_HOLD_JOB = "shopify.holdFulfillment";
 export const SHOPIFY_RELEASE_HOLD_JOB = "shopify.releaseHold";
 export const SHOPIFY_PICKUP_READY_JOB = "shopify.pickupReady";
 
-/**
- * Every hold this app places has a handle `oms-hold-<request id>`: unique per request (Shopify keeps
- * handles unique per app and fulfillment order, ≤ 64 characters), so a retried job finds the hold
- * its first attempt placed instead of placing a second one.
- * https://shopify.dev/docs/api/admin-graphql/2026-10/input-objects/FulfillmentOrderHoldInput
- */
-export const HOLD_HANDLE_PREFIX = "oms-hold-";
-export const holdHandleFor = (requestId: string) => `${HOLD_HANDLE_PREFIX}${requestId}`;
-
-/** Shopify's FulfillmentHoldReason values (2026-10) a person may choose. */
-export const FULFILLMENT_HOLD_REASONS = ["AWAITING_PAYMENT", "HIGH_RISK_OF_FRAUD", "INCORRECT_ADDRESS", "INVENTORY_OUT_OF_STOCK", "UNKNOWN_DELIVERY_DATE", "OTHER"] as const;
-export type FulfillmentHoldReason = (typeof FULFILLMENT_HOLD_REASONS)[number];
-
-export const holdRequestSchema = z.object({
-  reason: z.enum(FULFILLMENT_HOLD_REASONS, { message: `must be one of ${FULFILLMENT_HOLD_REASONS.join(", ")}` }),
-  note: z
-    .string()
-    .trim()
-    .max(255, "at most 255 characters")
-    .optional()
-    .transform((v) => (v ? v : undefined)),
-});
-export type HoldRequest = z.input<typeof holdRequestSchema>;
-
 /** The job payload of all three actions. */
 export interface FulfillmentActionJob {
   shop: string;
@@ -55,22 +31,6 @@ export interface FulfillmentActionJob {
   reason?: FulfillmentHoldReason;
   note?: string;
 }
-
-/** A hold as the hub records it on ShopifyFulfillmentOrder.holds. */
-export interface RecordedHold {
-  id: string | null;
-  reason: string;
-  reasonNotes: string | null;
-  handle: string | null;
-  heldByThisApp: boolean;
-}
-
-/** A hold placed by this app from the order page: Shopify says it is ours (heldByRequestingApp) and it has our handle. */
-export const isOwnHold = (h: { heldByThisApp?: boolean; heldByRequestingApp?: boolean; handle?: string | null }) =>
-  (h.heldByThisApp ?? h.heldByRequestingApp ?? false) && !!h.handle?.startsWith(HOLD_HANDLE_PREFIX);
-
-export const parseHolds = (json: string): RecordedHold[] =>
-  (JSON.parse(json) as unknown[]).filter((h): h is RecordedHold => !!h && typeof h === "object" && "reason" in h);
 
 const SHOPIFY_ORDER_GID = "gid://shopify/Order/";
 /** Timeline kind written when the hub created another channel's order in Shopify (its subject is the Shopify order gid). */
@@ -137,7 +97,7 @@ export async function requestOrderHold(deps: FulfillmentActionDeps, shop: string
   const { order, fos } = await actionable(deps.db, shop, orderId, "hold");
   const open = fos.filter((f) => OPEN_STATUSES.has(f.status));
   if (fos.length && !open.length) throw new DomainError("CONFLICT", `${order.name} has no open fulfillment order in Shopify (all are ${[...new Set(fos.map((f) => f.status))].join(", ")}): there is nothing left to hold`);
-  if (open.some((f) => parseHolds(JSON.stringify(f.holds)).some(isOwnHold))) {
+  if (open.some((f) => parseHolds(f.holds).some(isOwnHold))) {
     throw new DomainError("CONFLICT", `${order.name} is already on hold by this app; release that hold first to place another`);
   }
   const job: FulfillmentActionJob = { shop, orderId, requestId: randomUUID(), actor: input.actor, reason: parsed.data.reason, ...(parsed.data.note ? { note: parsed.data.note } : {}) };
@@ -148,7 +108,7 @@ export async function requestOrderHold(deps: FulfillmentActionDeps, shop: string
 /** Release the holds this app placed (only those: another app's or the merchant's stay). */
 export async function requestHoldRelease(deps: FulfillmentActionDeps, shop: string, orderId: string, input: { actor: string }) {
   const { order, fos } = await actionable(deps.db, shop, orderId, "release");
-  const ours = fos.flatMap((f) => parseHolds(JSON.stringify(f.holds)).filter(isOwnHold));
+  const ours = fos.flatMap((f) => parseHolds(f.holds).filter(isOwnHold));
   if (!ours.length) {
     const others = fos.reduce((n, f) => n + f.holds.length, 0);
     throw new DomainError(

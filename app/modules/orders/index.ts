@@ -48,12 +48,6 @@ export {
   SHOPIFY_RELEASE_HOLD_JOB,
   SHOPIFY_PICKUP_READY_JOB,
   SHOPIFY_ORDER_CREATED_EVENT,
-  HOLD_HANDLE_PREFIX,
-  FULFILLMENT_HOLD_REASONS,
-  holdHandleFor,
-  holdRequestSchema,
-  parseHolds,
-  isOwnHold,
   findOrderByShopifyGid,
   shopifyOrderGidOf,
   requestOrderHold,
@@ -61,7 +55,15 @@ export {
   requestPickupReady,
   type FulfillmentActionJob,
   type FulfillmentActionDeps,
+} from "./fulfillment-actions.service.server";
+export {
+  HOLD_HANDLE_PREFIX,
+  FULFILLMENT_HOLD_REASONS,
+  holdHandleFor,
+  holdRequestSchema,
+  isOwnHold,
+  parseHolds,
   type FulfillmentHoldReason,
   type HoldRequest,
   type RecordedHold,
-} from "./fulfillment-actions.service.server";
+} from "./domain/holds";
