@@ -339,7 +339,7 @@ export function shopifyInboundHandlers(deps: ShopifyInboundDeps): Record<string,
   /** The hub's line keys of a hub-created order for the SKUs a Shopify fulfillment names (a line without SKU cannot be matched). */
   async function hubLineKeysBySku(shop: string, orderId: string, lines: { sku: string | null }[]) {
     const skus = new Set(lines.map((l) => l.sku).filter((s): s is string => !!s));
-    if (skus.size < lines.length) log.warn("fulfillment lines without SKU on an order the hub created in Shopify: not matched", { shop, orderId });
+    if (lines.some((l) => !l.sku)) log.warn("fulfillment lines without SKU on an order the hub created in Shopify: not matched", { shop, orderId });
     return (await orderLinesOf(db, shop, orderId)).filter((l) => skus.has(l.sku)).map((l) => l.lineKey);
   }
 
