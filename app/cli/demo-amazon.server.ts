@@ -2,6 +2,7 @@ import { startAmazonSandbox, type AmazonSandbox, type AmazonSandboxSeed } from "
 import { listAmazonAccounts, saveAmazonAccount } from "#app/modules/amazon/index";
 import type { Db } from "#app/platform/db/client.server";
 import type { AppRuntime } from "#app/platform/runtime.server";
+import { acceptOrderChangeNotification } from "#app/workflows/amazon-orders.server";
 
 /**
  * The Amazon side of `./oms demo`: the SP-API sandbox peer (connectors/amazon/sandbox) as the
@@ -37,7 +38,11 @@ export async function startDemoAmazon(runtime: AppRuntime, opts: { port: number 
   const shop = runtime.env.SANDBOX_SHOP;
   const log = runtime.logger.child({ component: "demo-peers" });
   const seed = await amazonSeedFromHub(runtime.db, shop);
-  const peer = await startAmazonSandbox({ port: opts.port, sellerId: DEMO_SELLER_ID, marketplaces: [DEMO_MARKETPLACE], seed, randomSeed: 7 });
+  // Amazon delivers ORDER_CHANGE notifications through an SQS queue the seller subscribes; the demo
+  // hands the peer's message bodies straight to the same entry point an SQS poller would call.
+  const notify = (body: unknown) =>
+    void acceptOrderChangeNotification({ db: runtime.db, logger: runtime.logger, now: runtime.now }, body).catch((e: unknown) => log.warn("amazon notification not accepted", { err: e }));
+  const peer = await startAmazonSandbox({ port: opts.port, sellerId: DEMO_SELLER_ID, marketplaces: [DEMO_MARKETPLACE], seed, randomSeed: 7, onNotification: notify });
   log.info("Amazon sandbox peer listening", { url: peer.url, listings: seed.listings.length, fbaSkus: seed.fba?.length ?? 0 });
   const existing = (await listAmazonAccounts(runtime, shop)).find((a) => a.sellerId === DEMO_SELLER_ID && a.region === "na");
   const account = await saveAmazonAccount(

@@ -1,4 +1,5 @@
 import type { AppRuntime } from "#app/platform/runtime.server";
+import { amazonInboundEventHandlers, registerAmazonJobs } from "./amazon.server";
 import { createInboundEventProcessor, PROCESS_INBOUND_EVENT } from "#app/platform/inbound-events.server";
 import { complianceHandlers } from "#app/workflows/compliance.server";
 import { BULK_FINISHED_JOB, shopifyInboundHandlers } from "#app/workflows/shopify-inbound.server";
@@ -52,6 +53,8 @@ export function registerJobs(runtime: AppRuntime) {
     // orders, fulfillment orders, fulfillments, refunds, returns, inventory, locations, bulk
     // operations.
     ...shopifyInboundHandlers({ db, logger, now, ...(hasAdminApi ? { fulfillmentOrderOrderGid } : {}) }),
+    // Amazon ORDER_CHANGE notifications → getOrder.
+    ...amazonInboundEventHandlers(runtime),
   };
   const processInbound = createInboundEventProcessor(db, inboundHandlers, now);
   runtime.runner.register<{ eventId: string }>(PROCESS_INBOUND_EVENT, (job) => processInbound(job.data));
@@ -85,4 +88,6 @@ export function registerJobs(runtime: AppRuntime) {
   runtime.runner.register<FulfillmentActionJob>(SHOPIFY_RELEASE_HOLD_JOB, (job) => releaseShopifyHolds(writesDeps(job.data.shop), job.data));
   runtime.runner.register<FulfillmentActionJob>(SHOPIFY_PICKUP_READY_JOB, (job) => markShopifyPickupReady(writesDeps(job.data.shop), job.data));
   runtime.runner.repeat(EXPIRE_HOLDS_JOB, {}, 60_000);
+  // Amazon: orders in (poll + notifications).
+  registerAmazonJobs(runtime);
 }

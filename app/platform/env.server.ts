@@ -24,6 +24,8 @@ const base = z.object({
   OMS_ENCRYPTION_KEYS: z.string().min(1, "is required: <keyId>:<base64 32-byte key>[,older keys]"),
   OMS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   OMS_JOB_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  /** How often each connected Amazon account's orders are polled (searchOrders sustains one call per 180 s). */
+  OMS_AMAZON_POLL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(180_000),
   REDIS_URL: z.string().url().optional(),
   SHOPIFY_API_KEY: z.string().min(1, "is required (the app's client id)"),
   SHOPIFY_API_SECRET: z.string().min(1, "is required (the app's client secret)"),

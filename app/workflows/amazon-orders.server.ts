@@ -1,7 +1,8 @@
 import type { SpApiClient } from "#connectors/amazon/client/sp-api-client";
 import type { OrdersCheckpoint } from "#connectors/amazon/client/paging";
 import { AmazonPayloadError, mapAmazonOrder, mapOrderChangeNotification, parseAmazonOrder, type MappedAmazonOrder } from "#connectors/amazon/mappers/index";
-import { amazonCredentials, loadOrdersCheckpoint, saveOrdersCheckpoint, recordOrdersRunError, type AmazonCredentials } from "#app/modules/amazon/index";
+import { amazonCredentials, loadOrdersCheckpoint, markAmazonAccountError, saveOrdersCheckpoint, recordOrdersRunError, type AmazonCredentials } from "#app/modules/amazon/index";
+import { isConnectorError } from "#connectors/core/errors";
 import { sellerSkuMap } from "#app/modules/inventory/index";
 import { appendOrderEvent, applyOrderFacts, cancelOrder, findOrderByExternalId, intakeOrder, isOlderThanApplied, recordOrderWithoutStock, type OrdersDeps } from "#app/modules/orders/index";
 import type { SecretBox } from "#app/platform/crypto.server";
@@ -97,7 +98,10 @@ export async function pollAmazonOrders(deps: AmazonOrdersDeps, job: { shop: stri
       await saveOrdersCheckpoint(deps.db, job.shop, job.accountId, page.checkpoint, deps.now());
     }
   } catch (e) {
-    await recordOrdersRunError(deps.db, job.shop, job.accountId, e instanceof Error ? e.message : String(e), deps.now());
+    const message = e instanceof Error ? e.message : String(e);
+    await recordOrdersRunError(deps.db, job.shop, job.accountId, message, deps.now());
+    // Credentials Amazon no longer accepts (revoked, app unauthorised): the merchant must act; the page says so.
+    if (isConnectorError(e) && e.code === "AUTH") await markAmazonAccountError(deps.db, job.shop, job.accountId, message);
     throw e;
   }
   if (report.seen > 0) deps.logger.info("amazon orders polled", { shop: job.shop, accountId: job.accountId, ...report });
