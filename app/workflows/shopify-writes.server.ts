@@ -433,6 +433,7 @@ async function liveFulfillmentOrders(deps: ShopifyWritesDeps, job: FulfillmentAc
   if (!gid) return { ok: false as const, reason: `${order.name} is not in Shopify` };
   const data = await deps.client.query(ORDER_FULFILLMENT_ORDERS, { orderId: gid, first: FO_PAGE, lineItemsFirst: 1 });
   if (!data.order) throw permanent(DomainError.notFound(`Shopify order ${gid}`));
+  if (data.order.fulfillmentOrders.pageInfo.hasNextPage) deps.logger.warn("order has more fulfillment orders than one page: only the first are acted on", { shop: job.shop, orderId: job.orderId, shopifyOrderId: gid, page: FO_PAGE });
   const locations = await deps.db.location.findMany({ where: { shop: job.shop }, select: { id: true, shopifyLocationId: true } });
   const hubByGid = new Map(locations.filter((l) => l.shopifyLocationId).map((l) => [l.shopifyLocationId!, l.id]));
   return { ok: true as const, order, gid, fos: data.order.fulfillmentOrders.nodes, hubByGid };
@@ -471,7 +472,8 @@ export async function holdShopifyFulfillment(deps: ShopifyWritesDeps, job: Fulfi
   // Brief trap 12: Shopify creates them after its own routing; the runner retries until then.
   if (!live.fos.length) throw new DomainError("UNAVAILABLE", `Shopify order ${live.gid} has no fulfillment orders yet`);
   const handle = holdHandleFor(job.requestId);
-  const holdable = live.fos.filter((fo) => fo.status === "OPEN" || fo.status === "SCHEDULED" || fo.status === "ON_HOLD");
+  // What Shopify says may be done with each (an FO already on hold takes more holds since 2025-01).
+  const holdable = live.fos.filter((fo) => (fo.supportedActions.length ? fo.supportedActions.some((a) => a.action === "HOLD") : ["OPEN", "SCHEDULED", "ON_HOLD"].includes(fo.status)));
   if (!holdable.length) {
     const message = `no open fulfillment order to hold (Shopify has them as ${[...new Set(live.fos.map((fo) => fo.status.toLowerCase()))].join(", ")})`;
     await actionFailed(deps, job, "shopify.hold_failed", { message });
