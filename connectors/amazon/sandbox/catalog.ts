@@ -177,6 +177,18 @@ export class Catalog {
     return [...this.listings.keys()];
   }
 
+  private readonly byMarketplace = new Map<string, string[]>();
+
+  /** SKUs listed in a marketplace (cached; a DELETE clears the cache). */
+  skusIn(marketplaceId: string): readonly string[] {
+    let list = this.byMarketplace.get(marketplaceId);
+    if (!list) {
+      list = [...this.listings.values()].filter((l) => l.marketplaceIds.includes(marketplaceId)).map((l) => l.sku);
+      this.byMarketplace.set(marketplaceId, list);
+    }
+    return list;
+  }
+
   /** MFN quantity (fulfillment_availability DEFAULT) of a SKU; null when it has none. */
   mfnQuantity(sku: string): number | null {
     const fa = this.listings.get(sku)?.attributes.fulfillment_availability?.find((v) => v.fulfillment_channel_code === "DEFAULT");
@@ -216,8 +228,20 @@ export class Catalog {
     this.touchListing(l, via, reference);
   }
 
+  /** SKUs listed in a marketplace that have FBA inventory. */
+  fbaSkusIn(marketplaceId: string): readonly string[] {
+    const key = `fba:${marketplaceId}`;
+    let list = this.byMarketplace.get(key);
+    if (!list) {
+      list = [...this.fba.keys()].filter((sku) => this.listings.get(sku)?.marketplaceIds.includes(marketplaceId));
+      this.byMarketplace.set(key, list);
+    }
+    return list;
+  }
+
   deleteListing(sku: string) {
     this.listings.delete(sku);
+    this.byMarketplace.clear();
   }
 
   private touchListing(l: ListingRec, via: QuantityUpdate["via"], reference: string) {

@@ -414,8 +414,10 @@ export class OrderBook {
 // ── Generated orders ───────────────────────────────────────────────────────────────────────────
 
 export interface StockSource {
-  /** SKUs the seller lists in the marketplace, with MFN quantity and FBA fulfillable units. */
-  candidates(marketplaceId: string): { sku: string; asin: string; title: string; price: string; mfnQuantity: number; fbaFulfillable: number }[];
+  /** SKUs the seller lists in the marketplace, or (AMAZON) those with FBA inventory; the generator samples it. */
+  skus(marketplaceId: string, fulfilledBy: FulfilledBy): readonly string[];
+  /** A listed SKU's product data, MFN quantity and FBA fulfillable units (live). */
+  info(sku: string): { asin: string; title: string; price: string; mfnQuantity: number; fbaFulfillable: number } | undefined;
   takeMfn(sku: string, quantity: number): void;
   takeFba(sku: string, quantity: number): void;
 }
@@ -481,25 +483,34 @@ export class OrderGenerator {
     const marketplaceId = opts.marketplaceId ?? this.pick(this.marketplaceIds);
     const m = marketplace(marketplaceId);
     if (!m) throw new Error(`Amazon sandbox: unknown marketplace ${marketplaceId}`);
-    const fulfilledBy: FulfilledBy = opts.fulfilledBy ?? (this.rnd() < (opts.afnShare ?? 0.25) ? "AMAZON" : "MERCHANT");
-    const candidates = this.stock.candidates(marketplaceId);
-    const stockOf = (c: (typeof candidates)[number]) => (fulfilledBy === "AMAZON" ? c.fbaFulfillable : c.mfnQuantity);
+    let fulfilledBy: FulfilledBy = opts.fulfilledBy ?? (this.rnd() < (opts.afnShare ?? 0.25) ? "AMAZON" : "MERCHANT");
+    // No FBA stock at all: a randomly chosen FBA order becomes a merchant-fulfilled one.
+    if (!opts.fulfilledBy && fulfilledBy === "AMAZON" && !this.stock.skus(marketplaceId, "AMAZON").some((sku) => (this.stock.info(sku)?.fbaFulfillable ?? 0) > 0)) fulfilledBy = "MERCHANT";
+    const skus = this.stock.skus(marketplaceId, fulfilledBy);
+    const stockOf = (sku: string) => {
+      const i = this.stock.info(sku);
+      return i ? (fulfilledBy === "AMAZON" ? i.fbaFulfillable : i.mfnQuantity) : 0;
+    };
     let wanted: { sku: string; quantity: number }[];
     if (opts.skus?.length) {
       wanted = opts.skus.map((s) => ({ sku: s.sku, quantity: s.quantity ?? 1 }));
       for (const w of wanted) {
-        const c = candidates.find((x) => x.sku === w.sku);
-        if (!c) throw new Error(`Amazon sandbox: SKU ${w.sku} is not listed in ${marketplaceId}`);
-        if (stockOf(c) < w.quantity) throw new Error(`Amazon sandbox: SKU ${w.sku} has ${stockOf(c)} ${fulfilledBy === "AMAZON" ? "FBA fulfillable" : "MFN"} units, ${w.quantity} wanted`);
+        if (!this.stock.skus(marketplaceId, "MERCHANT").includes(w.sku)) throw new Error(`Amazon sandbox: SKU ${w.sku} is not listed in ${marketplaceId}`);
+        if (stockOf(w.sku) < w.quantity) throw new Error(`Amazon sandbox: SKU ${w.sku} has ${stockOf(w.sku)} ${fulfilledBy === "AMAZON" ? "FBA fulfillable" : "MFN"} units, ${w.quantity} wanted`);
       }
     } else {
-      const inStock = candidates.filter((c) => stockOf(c) > 0);
-      if (!inStock.length) return null;
-      const count = Math.min(inStock.length, this.rnd() < 0.7 ? 1 : this.rnd() < 0.7 ? 2 : 3);
+      // Sample the catalogue (it may hold 100 000 SKUs); a full scan only when sampling finds nothing.
+      const count = this.rnd() < 0.7 ? 1 : this.rnd() < 0.7 ? 2 : 3;
       const chosen = new Map<string, number>();
-      for (let tries = 0; chosen.size < count && tries < 20; tries++) {
-        const c = this.pick(inStock);
-        if (!chosen.has(c.sku)) chosen.set(c.sku, stockOf(c) >= 2 && this.rnd() < 0.15 ? 2 : 1);
+      for (let tries = 0; chosen.size < count && tries < 60 && skus.length; tries++) {
+        const sku = this.pick(skus);
+        const available = stockOf(sku);
+        if (available > 0 && !chosen.has(sku)) chosen.set(sku, available >= 2 && this.rnd() < 0.15 ? 2 : 1);
+      }
+      if (!chosen.size) {
+        const inStock = skus.filter((sku) => stockOf(sku) > 0);
+        if (!inStock.length) return null;
+        chosen.set(this.pick(inStock), 1);
       }
       wanted = [...chosen].map(([sku, quantity]) => ({ sku, quantity }));
     }
@@ -510,7 +521,7 @@ export class OrderGenerator {
     const place = this.pick(PLACES[m.countryCode] ?? [{ city: "Capital", stateOrRegion: null, postalCode: "00000" }]);
     const expedited = fulfilledBy === "MERCHANT" && this.rnd() < (opts.expeditedShare ?? 0.15);
     const items: OrderItemRec[] = wanted.map((w, i) => {
-      const c = candidates.find((x) => x.sku === w.sku)!;
+      const c = { sku: w.sku, ...this.stock.info(w.sku)! };
       if (fulfilledBy === "AMAZON") this.stock.takeFba(w.sku, w.quantity);
       else this.stock.takeMfn(w.sku, w.quantity);
       return { orderItemId: `${orderId.replace(/-/g, "").slice(0, 10)}${String(i + 1).padStart(4, "0")}`, sku: c.sku, asin: c.asin, title: c.title, quantityOrdered: w.quantity, unitPrice: c.price, quantityFulfilled: 0, cancellationRequest: null, cancellationExecution: null };

@@ -215,12 +215,11 @@ export async function startAmazonSandbox(config: AmazonSandboxConfig): Promise<A
   const generator = new OrderGenerator(
     orders,
     {
-      candidates: (marketplaceId) =>
-        catalog
-          .skus()
-          .map((sku) => catalog.listing(sku)!)
-          .filter((l) => l.marketplaceIds.includes(marketplaceId))
-          .map((l) => ({ sku: l.sku, asin: l.asin, title: l.title, price: l.price, mfnQuantity: catalog.mfnQuantity(l.sku) ?? 0, fbaFulfillable: catalog.fbaRecord(l.sku)?.fulfillable ?? 0 })),
+      skus: (marketplaceId, fulfilledBy) => (fulfilledBy === "AMAZON" ? catalog.fbaSkusIn(marketplaceId) : catalog.skusIn(marketplaceId)),
+      info: (sku) => {
+        const l = catalog.listing(sku);
+        return l && { asin: l.asin, title: l.title, price: l.price, mfnQuantity: catalog.mfnQuantity(sku) ?? 0, fbaFulfillable: catalog.fbaRecord(sku)?.fulfillable ?? 0 };
+      },
       takeMfn: (sku, q) => catalog.takeMfn(sku, q),
       takeFba: (sku, q) => catalog.takeFba(sku, q),
     },
