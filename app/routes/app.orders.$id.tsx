@@ -102,7 +102,9 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
     ),
   }));
   const heldByThisApp = fos.some((f) => parseHolds(f.holds).some(isOwnHold));
-  return json({ ...toOrderPageData(detail), fulfillmentOrders, events, heldByThisApp });
+  // The reasons travel as data: the orders module's index is server-only (a client import of it breaks the build).
+  const holdReasons = FULFILLMENT_HOLD_REASONS.map((r) => ({ value: r, label: HOLD_REASON_LABELS[r] }));
+  return json({ ...toOrderPageData(detail), fulfillmentOrders, events, heldByThisApp, holdReasons });
 };
 
 export const action = async ({ request, params, context }: ActionFunctionArgs) => {
@@ -154,7 +156,19 @@ export const action = async ({ request, params, context }: ActionFunctionArgs) =
 };
 
 /** Asks for the hold's reason (Shopify's list) and an optional note before holding the order in Shopify. */
-function HoldOrderModal({ open, orderName, onConfirm, onClose }: { open: boolean; orderName: string; onConfirm: (reason: string, note: string) => void; onClose: () => void }) {
+function HoldOrderModal({
+  open,
+  orderName,
+  reasons,
+  onConfirm,
+  onClose,
+}: {
+  open: boolean;
+  orderName: string;
+  reasons: { value: string; label: string }[];
+  onConfirm: (reason: string, note: string) => void;
+  onClose: () => void;
+}) {
   const [reason, setReason] = useState<string>("OTHER");
   const [note, setNote] = useState("");
   return (
@@ -174,7 +188,7 @@ function HoldOrderModal({ open, orderName, onConfirm, onClose }: { open: boolean
       <Modal.Section>
         <BlockStack gap="300">
           <Text as="p">Every open fulfillment order of this order is put on hold in Shopify, so nobody ships it until the hold is released. Holds placed by other apps or staff are not touched.</Text>
-          <Select label="Reason" options={FULFILLMENT_HOLD_REASONS.map((r) => ({ label: HOLD_REASON_LABELS[r], value: r }))} value={reason} onChange={setReason} />
+          <Select label="Reason" options={reasons} value={reason} onChange={setReason} />
           <TextField label="Note (optional)" value={note} onChange={setNote} autoComplete="off" maxLength={255} showCharacterCount placeholder="e.g. customer asked to check the street number" />
         </BlockStack>
       </Modal.Section>
@@ -225,7 +239,7 @@ function StatusBanner({ order }: { order: OrderView }) {
 }
 
 export default function OrderPage() {
-  const { order, lines, decisions, fulfillmentOrders, events, heldByThisApp } = useLoaderData<typeof loader>();
+  const { order, lines, decisions, fulfillmentOrders, events, heldByThisApp, holdReasons } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -329,6 +343,7 @@ export default function OrderPage() {
       <HoldOrderModal
         open={holdOpen}
         orderName={order.name}
+        reasons={holdReasons}
         onClose={() => setHoldOpen(false)}
         onConfirm={(reason, note) => {
           setHoldOpen(false);
