@@ -268,7 +268,9 @@ export default function OrderPage() {
         loading: submitting("reroute"),
         helpText: closed ? `A ${order.status} order cannot be routed.` : "Route again under the active profile, with today's stock and capacity.",
       }}
+      // Cancel first: Polaris rolls the last actions up into "More actions" when the bar is narrow.
       secondaryActions={[
+        { content: "Cancel order", destructive: true, disabled: order.status === "cancelled", loading: submitting("cancel"), onAction: () => setCancelOpen(true) },
         {
           content: "Hold",
           disabled: !openFulfillment || heldByThisApp,
@@ -286,7 +288,6 @@ export default function OrderPage() {
         ...(order.speed === "pickup"
           ? [{ content: "Mark ready for pickup", loading: submitting("pickup_ready"), helpText: "Shopify tells the customer the order is ready at the store.", onAction: () => submit({ intent: "pickup_ready" }, { method: "post" }) }]
           : []),
-        { content: "Cancel order", destructive: true, disabled: order.status === "cancelled", loading: submitting("cancel"), onAction: () => setCancelOpen(true) },
       ]}
       fullWidth
     >
