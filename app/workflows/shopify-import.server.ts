@@ -15,6 +15,8 @@ import {
   cancelOrder,
   findOrderByExternalId,
   intakeOrder,
+  recordOrderWithoutStock,
+  RECORD_ONLY_STATUSES,
   isOlderThanApplied,
   resyncOrderLines,
   type OrdersDeps,
@@ -219,9 +221,8 @@ export interface ImportReport {
     cancelled: number;
     consumedLines: number;
     /**
-     * Closed, fulfilled and cancelled orders the hub does not hold.  They hold no stock; recording
-     * them for history needs an orders-module function that records an order without reserving,
-     * which does not exist yet (docs/shopify-import.md), so they are counted here only.
+     * Closed, fulfilled and cancelled orders the hub did not hold: recorded for history
+     * (recordOrderWithoutStock: visible in the orders list, no stock held or routed).
      */
     history: { fulfilled: number; closed: number; cancelled: number };
     /** Orders with no line the hub can hold (gift cards, no SKU, no shipping). */
@@ -430,6 +431,7 @@ async function linkedLocations(ctx: Ctx) {
 async function runBulk(ctx: Ctx, query: string, groupObjects: boolean, label: string): Promise<{ id: string; url: string | null; objectCount: number }> {
   const { deps } = ctx;
   let id = ctx.cp.bulkOperationId;
+  const resumed = !!id;
   if (!id) {
     await ctx.progress(0, 0, `asking Shopify for the ${label} (bulk operation)`);
     let started;
@@ -451,6 +453,14 @@ async function runBulk(ctx: Ctx, query: string, groupObjects: boolean, label: st
   for (;;) {
     deps.signal?.throwIfAborted();
     const polled = (await deps.client.query(BULK_OPERATION, { id }, { signal: deps.signal })).bulkOperation;
+    if (!polled && resumed) {
+      // The operation a crashed run recorded is gone (Shopify keeps results for a week; a restarted
+      // sandbox peer forgets them): start a new one rather than fall back to paging, which costs
+      // hundreds of times the points.
+      ctx.log.info("the recorded bulk operation is gone: starting a new one", { id, label });
+      await saveCheckpoint(ctx, { bulkOperationId: null });
+      return runBulk(ctx, query, groupObjects, label);
+    }
     if (!polled) throw new BulkUnavailable(`bulk operation ${id} is unknown to Shopify`);
     await ctx.progress(0, Number(polled.objectCount ?? 0), `Shopify is preparing the ${label}: ${polled.status.toLowerCase()}, ${polled.objectCount ?? 0} objects`);
     if (polled.status === "COMPLETED") return { id, url: polled.url ?? null, objectCount: Number(polled.objectCount ?? 0) };
@@ -638,9 +648,28 @@ async function importOrder(ctx: Ctx, o: GraphqlOrder, lines: GraphqlLineItem[], 
   }
   const gid = m.intake.externalOrderId;
   const existing = await findOrderByExternalId(db, shop, gid);
+  if (existing && (RECORD_ONLY_STATUSES as readonly string[]).includes(existing.status) && m.state !== "open") {
+    // History recorded by an earlier run: its newer facts only.
+    await applyOrderFacts(db, shop, existing.id, m.facts);
+    report.orders.history[m.state === "cancelled" ? "cancelled" : m.state === "closed" ? "closed" : "fulfilled"]++;
+    return;
+  }
   if (existing) return updateHeldOrder(ctx, existing, m, touched);
   if (m.state !== "open") {
-    report.orders.history[m.state === "cancelled" ? "cancelled" : m.state === "closed" ? "closed" : "fulfilled"]++;
+    // History: shown in the orders list and the customer's history, no stock held or routed.
+    const state = m.state === "cancelled" ? "cancelled" : m.state === "closed" ? "closed" : "fulfilled";
+    if (m.intake.lines.length === 0) {
+      report.orders.withoutStock++;
+      return;
+    }
+    try {
+      const r = await recordOrderWithoutStock(ctx.ordersDeps, shop, m.intake, { status: state, reason: `${state} in Shopify before the import`, actor: ACTOR });
+      await applyOrderFacts(db, shop, r.orderId, m.facts);
+    } catch (e) {
+      if (e instanceof DomainError && e.kind === "INVALID") return fail(ctx, gid, String(e.details.field ?? "order"), e.message);
+      throw e;
+    }
+    report.orders.history[state]++;
     return;
   }
   if (m.intake.lines.length === 0) {

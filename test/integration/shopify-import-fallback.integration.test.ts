@@ -298,4 +298,27 @@ describeEachDatabase("Shopify import: paged fallback with a checkpoint (sandbox 
     expect(r.variants.created).toBe(6);
     expect(r.orders).toMatchObject({ takenIn: 4, failed: 0 });
   });
+
+  it("a recorded bulk operation Shopify no longer knows (results gone, a restarted peer) starts a new one instead of paging", async () => {
+    const { db } = tdb().handle;
+    const cp = await freshCheckpoint();
+    const jobId = await runningJob(db);
+    await jobCheckpointStore(db, jobId).save({ ...cp, phase: "catalog", bulkOperationId: "gid://shopify/BulkOperation/987654" });
+    const ops: string[] = [];
+    const r = await importShopifyShop(deps({ ops }), SHOP);
+    expect(r).toMatchObject({ resumedAt: "catalog", mode: { catalog: "bulk", orders: "bulk" } });
+    expect(ops.filter((op) => op === "OmsBulkOperationRunQuery")).toHaveLength(2); // catalog (a new one) + orders
+    expect(ops.some((op) => PAGED.has(op))).toBe(false);
+    expect(r.variants.created).toBe(6);
+  });
+
+  /** A checkpoint as a killed first run leaves it, to edit. */
+  async function freshCheckpoint() {
+    const { db } = tdb().handle;
+    const probe = await runningJob(db);
+    await expect(importShopifyShop(deps({ killOn: { op: "OmsBulkOperation", call: 1 } }), SHOP)).rejects.toThrow();
+    const cp = (await jobCheckpointStore(db, probe).load())!;
+    await db.job.delete({ where: { id: probe } });
+    return cp;
+  }
 });

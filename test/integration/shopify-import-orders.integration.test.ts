@@ -117,7 +117,7 @@ describeEachDatabase("Shopify import: orders of the last 60 days (sandbox peer)"
     return out;
   }
 
-  it("takes open orders in like orders/create, counts the rest as history, and leaves Shopify's levels the truth", async () => {
+  it("takes open orders in like orders/create, records the rest as history, and leaves Shopify's levels the truth", async () => {
     const { db } = tdb().handle;
     const progress: { done: number; total: number; message: string }[] = [];
     const r = await importShopifyShop({ ...deps(), progress: async (done, total, message) => void progress.push({ done, total, message }) }, SHOP);
@@ -132,7 +132,10 @@ describeEachDatabase("Shopify import: orders of the last 60 days (sandbox peer)"
     expect(r.orders).toMatchObject({ seen: 5, takenIn: 2, alreadyInHub: 0, failed: 0, history: { fulfilled: 1, closed: 1, cancelled: 1 } });
     expect(r.orders.failures).toEqual([]);
 
-    const held = await db.order.findMany({ where: { shop: SHOP }, orderBy: { placedAt: "asc" } });
+    // History (fulfilled, closed, cancelled) is recorded without stock; the open ones are held.
+    const all = await db.order.findMany({ where: { shop: SHOP }, orderBy: { placedAt: "asc" } });
+    expect(all.map((o) => o.status).filter((st) => ["fulfilled", "closed", "cancelled"].includes(st)).sort()).toEqual(["cancelled", "closed", "fulfilled"]);
+    const held = all.filter((o) => !["fulfilled", "closed", "cancelled"].includes(o.status));
     expect(held.map((o) => o.externalOrderId)).toEqual([`gid://shopify/Order/${orders.b2b!.n}`, `gid://shopify/Order/${orders.web!.n}`]);
     const channelOf = new Map((await db.channel.findMany({ where: { shop: SHOP } })).map((c) => [c.id, c.code]));
     const [b2b, web] = held;
@@ -170,7 +173,7 @@ describeEachDatabase("Shopify import: orders of the last 60 days (sandbox peer)"
     const before = await count();
     const levels = await hubLevels(db);
     const again = await importShopifyShop(deps(), SHOP);
-    expect(again.orders).toMatchObject({ seen: 5, takenIn: 0, alreadyInHub: 2, updated: 0, failed: 0 });
+    expect(again.orders).toMatchObject({ seen: 5, takenIn: 0, alreadyInHub: 2, updated: 0, failed: 0, history: { fulfilled: 1, closed: 1, cancelled: 1 } });
     expect(again.levels.changed).toBe(0);
     expect(again.settledItems).toBe(0);
     expect(await count()).toEqual(before);
