@@ -1,6 +1,7 @@
 import { connectedAmazonAccounts } from "#app/modules/amazon/index";
 import type { AppRuntime } from "#app/platform/runtime.server";
 import { AMAZON_POLL_ORDERS_JOB, amazonInboundHandlers, pollAmazonOrders, type AmazonOrdersDeps } from "#app/workflows/amazon-orders.server";
+import { AMAZON_CONFIRM_SHIPMENT_JOB, confirmAmazonShipment } from "#app/workflows/amazon-shipments.server";
 
 /** Every `OMS_AMAZON_POLL_MS` (default 3 min) each connected account's orders are polled. */
 export const AMAZON_SCHEDULE_JOB = "amazon.schedule";
@@ -32,4 +33,6 @@ export function registerAmazonJobs(runtime: AppRuntime) {
     }
   });
   runtime.runner.repeat(AMAZON_SCHEDULE_JOB, {}, pollEvery);
+  // Shipments out: one confirmShipment per (Amazon order, package), queued by the fulfillments/create webhook.
+  runtime.runner.register<{ shop: string; confirmationId: string }>(AMAZON_CONFIRM_SHIPMENT_JOB, (job) => confirmAmazonShipment(deps, job.data));
 }

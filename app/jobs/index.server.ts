@@ -1,4 +1,5 @@
 import type { AppRuntime } from "#app/platform/runtime.server";
+import { requestAmazonShipmentConfirmation } from "#app/workflows/amazon-shipments.server";
 import { amazonInboundEventHandlers, registerAmazonJobs } from "./amazon.server";
 import { createInboundEventProcessor, PROCESS_INBOUND_EVENT } from "#app/platform/inbound-events.server";
 import { complianceHandlers } from "#app/workflows/compliance.server";
@@ -52,7 +53,7 @@ export function registerJobs(runtime: AppRuntime) {
     ...complianceHandlers({ db, logger, now }),
     // orders, fulfillment orders, fulfillments, refunds, returns, inventory, locations, bulk
     // operations.
-    ...shopifyInboundHandlers({ db, logger, now, ...(hasAdminApi ? { fulfillmentOrderOrderGid } : {}) }),
+    ...shopifyInboundHandlers({ db, logger, now, ...(hasAdminApi ? { fulfillmentOrderOrderGid } : {}), onChannelOrderShipped: (args) => requestAmazonShipmentConfirmation({ db, logger, now }, args) }),
     // Amazon ORDER_CHANGE notifications → getOrder.
     ...amazonInboundEventHandlers(runtime),
   };

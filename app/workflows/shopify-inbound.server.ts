@@ -7,7 +7,7 @@ import {
   mapInventoryItem,
   mapInventoryLevel,
   mapInventoryLevelDisconnect,
-  mapShopifyFulfillment,
+  mapShopifyFulfillment, type MappedFulfillment,
   mapShopifyLocation,
   mapShopifyLocationDelete,
   parseShopifyJson,
@@ -103,6 +103,11 @@ export interface ShopifyInboundDeps {
    * the fulfillment sync job.
    */
   fulfillmentOrderOrderGid?: (shop: string, fulfillmentOrderGid: string) => Promise<string | null>;
+  /**
+   * A shipped fulfillment of an order the hub created in Shopify for another channel: that
+   * channel's connector confirms the shipment (Amazon: confirmShipment).
+   */
+  onChannelOrderShipped?: (args: { shop: string; orderId: string; fulfillment: MappedFulfillment }) => Promise<unknown>;
 }
 
 /** "ORDERS_CREATE" ↔ "orders/create" for the topics handled here. */
@@ -334,6 +339,7 @@ export function shopifyInboundHandlers(deps: ShopifyInboundDeps): Record<string,
       { fulfillmentId: f.fulfillmentId, name: f.name, status: f.status, lines: f.lines, tracking: f.tracking, location: f.locationGid, consumedLines: consumed },
       { occurredAt: f.occurredAt, subjectId: f.fulfillmentId },
     );
+    if (f.shipped && order.externalOrderId !== f.orderGid && deps.onChannelOrderShipped) await deps.onChannelOrderShipped({ shop: event.shop, orderId: order.id, fulfillment: f });
   }
 
   /** The hub's line keys of a hub-created order for the SKUs a Shopify fulfillment names (a line without SKU cannot be matched). */

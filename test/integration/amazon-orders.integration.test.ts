@@ -12,6 +12,7 @@ import { activateVersion, routingFixtures, saveDraft } from "#app/modules/routin
 import { createSecretBox, parseKeyring } from "#app/platform/crypto.server";
 import type { Db } from "#app/platform/db/client.server";
 import { acceptOrderChangeNotification, amazonInboundHandlers, pollAmazonOrders, type AmazonOrdersDeps } from "#app/workflows/amazon-orders.server";
+import { confirmAmazonShipment, requestAmazonShipmentConfirmation } from "#app/workflows/amazon-shipments.server";
 import { describeEachDatabase, truncateAll } from "#test/support/databases";
 import { makeChannel, makeLocation, makeSku, setStock, total } from "#test/support/inventory";
 import { memoryLogger, TEST_KEYS } from "#test/support/runtime";
@@ -212,5 +213,43 @@ describeEachDatabase("Amazon orders in", (tdb) => {
     expect(await total(db, tee, "held")).toBe(1);
 
     expect(await acceptOrderChangeNotification(d, { NotificationType: "ORDER_CHANGE" })).toMatchObject({ accepted: false });
+  });
+
+  it("a shipped Shopify fulfillment of an Amazon order is confirmed once (package id = the fulfillment's id); one without tracking is refused on the timeline", async () => {
+    const { db } = tdb().handle;
+    const [o, p] = peer.generateOrders(2, { fulfilledBy: "MERCHANT", skus: [{ sku: "DO-TEE", quantity: 2 }] });
+    later();
+    await pollAmazonOrders(deps(), { shop: SHOP, accountId });
+    const hub = await db.order.findFirstOrThrow({ where: { shop: SHOP, externalOrderId: o!.orderId } });
+    const fulfillment = {
+      fulfillmentId: "gid://shopify/Fulfillment/5551",
+      orderGid: "gid://shopify/Order/9001", // Shopify's copy of the Amazon order
+      status: "success",
+      shipped: true,
+      name: "#1001-F1",
+      occurredAt: new Date(clock.now()),
+      locationGid: "gid://shopify/Location/1",
+      lines: [{ lineKey: "777", quantity: 2, sku: "TEE" }],
+      tracking: { company: "UPS", number: "1Z999AA10123456784", url: null },
+    };
+    const d = deps();
+    const first = await requestAmazonShipmentConfirmation(d, { shop: SHOP, orderId: hub.id, fulfillment });
+    const again = await requestAmazonShipmentConfirmation(d, { shop: SHOP, orderId: hub.id, fulfillment });
+    expect(first).toMatchObject({ queued: true, duplicate: false });
+    expect(again).toMatchObject({ queued: true, duplicate: true });
+    expect(await db.outboxMessage.count({ where: { shop: SHOP, topic: "amazon.confirmShipment" } })).toBe(1);
+    const id = (first as { confirmationId: string }).confirmationId;
+    expect(await confirmAmazonShipment(d, { shop: SHOP, confirmationId: id })).toEqual({ confirmed: true });
+    expect(await confirmAmazonShipment(d, { shop: SHOP, confirmationId: id })).toEqual({ skipped: "already confirmed" });
+    const atAmazon = peer.state.orders.get(o!.orderId)!;
+    expect(atAmazon.packages.map((x) => [x.packageReferenceId, x.carrierCode, x.trackingNumber, x.items.map((i) => i.quantity)])).toEqual([["5551", "UPS", "1Z999AA10123456784", [2]]]);
+    expect((await db.orderEvent.findMany({ where: { shop: SHOP, orderId: hub.id } })).map((e) => e.kind)).toContain("amazon.shipment_confirmed");
+
+    // No tracking number: nothing is sent; the order's timeline says what to fix.
+    const other = await db.order.findFirstOrThrow({ where: { shop: SHOP, externalOrderId: p!.orderId } });
+    const untracked = await requestAmazonShipmentConfirmation(d, { shop: SHOP, orderId: other.id, fulfillment: { ...fulfillment, fulfillmentId: "gid://shopify/Fulfillment/5552", tracking: { company: "UPS", number: null, url: null } } });
+    expect(untracked).toMatchObject({ queued: false, reason: expect.stringContaining("no tracking number") });
+    expect((await db.orderEvent.findMany({ where: { shop: SHOP, orderId: other.id } })).map((e) => e.kind)).toContain("amazon.shipment_not_confirmed");
+    expect(peer.state.orders.get(p!.orderId)!.packages).toEqual([]);
   });
 });
