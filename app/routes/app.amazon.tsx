@@ -4,7 +4,20 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { Badge, Banner, BlockStack, Box, Button, Card, Checkbox, InlineGrid, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useState } from "react";
-import { disconnectAmazonAccount, listAmazonAccounts, MARKETPLACES, REGION_NAMES, REGIONS, saveAmazonAccount, type AmazonAccountInput, type AmazonAccountView } from "#app/modules/amazon/index";
+import { AmazonOrdersSection } from "#app/components/amazon-orders/OrdersSection";
+import { ListingsSection, type ListingsOverviewData } from "#app/components/amazon/ListingsSection";
+import {
+  amazonListingsOverview,
+  amazonOrdersOverview,
+  disconnectAmazonAccount,
+  listAmazonAccounts,
+  MARKETPLACES,
+  REGION_NAMES,
+  REGIONS,
+  saveAmazonAccount,
+  type AmazonAccountInput,
+  type AmazonAccountView,
+} from "#app/modules/amazon/index";
 import { listChannelsWithOverrides } from "#app/modules/inventory/index";
 import { DomainError } from "#app/platform/errors";
 import { HTTP_STATUS } from "#app/platform/http.server";
@@ -18,8 +31,14 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { runtime } = context;
   const { shop } = await runtime.auth.admin(request);
   const [accounts, { channels }] = await Promise.all([listAmazonAccounts(runtime, shop), listChannelsWithOverrides(runtime.db, shop)]);
+  // Per live account: orders in / shipments out, and listings (quantities out).
+  const live = accounts.filter((a) => a.status !== "disconnected");
+  const details = await Promise.all(
+    live.map(async (a) => ({ accountId: a.id, orders: await amazonOrdersOverview(runtime.db, shop, a.id), listings: JSON.parse(JSON.stringify(await amazonListingsOverview(runtime.db, shop, a.id))) as ListingsOverviewData })),
+  );
   return json({
     accounts,
+    details,
     amazonChannels: channels.filter((c) => c.kind === "amazon").map((c) => ({ code: c.code, name: c.name })),
     sandbox: runtime.amazon.sandboxUrl !== undefined,
     // The tables the form renders travel as data: the module's index is server-only.
@@ -84,7 +103,7 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
 type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
 
 export default function AmazonAccounts() {
-  const { accounts, amazonChannels, sandbox, marketplaces, regions } = useLoaderData<typeof loader>();
+  const { accounts, amazonChannels, sandbox, marketplaces, regions, details } = useLoaderData<typeof loader>();
   const regionName = (r: string) => regions.find((x) => x.value === r)?.name ?? r;
   const result = useActionData<typeof action>();
   const [editing, setEditing] = useState<string | null>(accounts.length === 0 ? "new" : null);
@@ -111,6 +130,16 @@ export default function AmazonAccounts() {
             ) : (
               <AccountCard account={a} regionName={regionName(a.region)} onEdit={() => setEditing(a.id)} />
             )}
+            {details
+              .filter((d) => d.accountId === a.id)
+              .map((d) => (
+                <BlockStack key={d.accountId} gap="400">
+                  <Box paddingBlockStart="400">
+                    <AmazonOrdersSection overview={d.orders} sellerId={a.sellerId} />
+                  </Box>
+                  <ListingsSection overview={d.listings} sellerId={a.sellerId} />
+                </BlockStack>
+              ))}
           </Layout.Section>
         ))}
         <Layout.Section>

@@ -15,7 +15,7 @@ export {
   type AmazonCredentials,
   type CredentialCheck,
 } from "./accounts.service.server";
-export { loadOrdersCheckpoint, saveOrdersCheckpoint, recordOrdersRunError, ordersSyncStatus, type StoredOrdersCheckpoint } from "./sync-state.server";
+export { loadOrdersCheckpoint, saveOrdersCheckpoint, recordOrdersRunError, ordersSyncStatus, amazonOrdersOverview, type AmazonOrdersOverview, type StoredOrdersCheckpoint } from "./sync-state.server";
 export {
   AMAZON_PUSH_JOB,
   AMAZON_POLL_FEED_JOB,

@@ -54,3 +54,29 @@ export async function ordersSyncStatus(db: Db, shop: string, accountId: string) 
   const row = await db.amazonSyncState.findFirst({ where: { shop, accountId, stream: STREAM } });
   return row ? { watermark: row.watermark?.toISOString() ?? null, lastRunAt: row.lastRunAt?.toISOString() ?? null, lastError: row.lastError, midWindow: row.pageToken !== null } : null;
 }
+
+/** The orders and shipments side of an account, for the Amazon page. */
+export async function amazonOrdersOverview(db: Db, shop: string, accountId: string) {
+  const [sync, quarantined, shipments, byStatus] = await Promise.all([
+    ordersSyncStatus(db, shop, accountId),
+    db.inboundEvent.findMany({ where: { shop, source: "amazon.order", status: "quarantined" }, orderBy: { receivedAt: "desc" }, take: 10, select: { externalId: true, error: true, receivedAt: true } }),
+    db.amazonShipmentConfirmation.findMany({ where: { shop, accountId }, orderBy: { createdAt: "desc" }, take: 10 }),
+    db.amazonShipmentConfirmation.groupBy({ by: ["status"], where: { shop, accountId }, _count: { _all: true } }),
+  ]);
+  return {
+    sync,
+    quarantined: quarantined.map((q) => ({ amazonOrderId: q.externalId.split("@")[0]!, error: q.error, receivedAt: q.receivedAt.toISOString() })),
+    shipmentCounts: Object.fromEntries(byStatus.map((g) => [g.status, g._count._all])) as Record<string, number>,
+    shipments: shipments.map((s) => ({
+      amazonOrderId: s.amazonOrderId,
+      packageReferenceId: s.packageReferenceId,
+      carrier: s.carrierName ?? s.carrierCode,
+      trackingNumber: s.trackingNumber,
+      status: s.status,
+      attempts: s.attempts,
+      lastError: s.lastError,
+      confirmedAt: s.confirmedAt?.toISOString() ?? null,
+    })),
+  };
+}
+export type AmazonOrdersOverview = Awaited<ReturnType<typeof amazonOrdersOverview>>;
