@@ -160,7 +160,11 @@ const bySellerSku = <T extends { sellerSku: string }>(a: T, b: T) => (a.sellerSk
 async function pushByFeeds(deps: AmazonQuantitiesDeps, job: { shop: string; accountId: string }, client: SpApiClient, sellerId: string, rows: PendingRow[], report: PushReport) {
   report.path = "feed";
   const byMarketplace = new Map<string, PendingRow[]>();
-  for (const r of rows) byMarketplace.set(r.marketplaceId, [...(byMarketplace.get(r.marketplaceId) ?? []), r]);
+  for (const r of rows) {
+    const list = byMarketplace.get(r.marketplaceId);
+    if (list) list.push(r);
+    else byMarketplace.set(r.marketplaceId, [r]);
+  }
   for (const [marketplaceId, list] of byMarketplace) {
     // Seller-SKU order numbers the messages; the poll rebuilds the same numbering from the rows of
     // the feed (the processing report names messages by id, not always by SKU).
