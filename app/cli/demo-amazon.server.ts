@@ -21,7 +21,8 @@ export async function amazonSeedFromHub(db: Db, shop: string): Promise<AmazonSan
   const listings = await db.channelListing.findMany({ where: { shop, channelId: channel.id }, orderBy: { externalSku: "asc" } });
   const variants = new Map((await db.variant.findMany({ where: { shop, id: { in: listings.map((l) => l.variantId) } }, select: { id: true, title: true } })).map((v) => [v.id, v.title]));
   return {
-    listings: listings.map((l) => ({ sku: l.externalSku, ...(l.externalId ? { asin: l.externalId } : {}), title: variants.get(l.variantId) ?? l.externalSku, price: "48.00", quantity: 0 })),
+    // Amazon shows what was last published there: a stale 10 each, until the hub publishes its ATS.
+    listings: listings.map((l) => ({ sku: l.externalSku, ...(l.externalId ? { asin: l.externalId } : {}), title: variants.get(l.variantId) ?? l.externalSku, price: "48.00", quantity: 10 })),
     // Every 25th SKU also has stock in Amazon's warehouses: the read-only "Amazon FBA" location.
     fba: listings.filter((_, i) => i % 25 === 0).map((l, i) => ({ sku: l.externalSku, fulfillable: 10 + ((i * 7) % 40), inboundShipped: i % 3 === 0 ? 12 : 0 })),
   };

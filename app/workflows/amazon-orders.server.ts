@@ -110,6 +110,7 @@ export async function pollAmazonOrders(deps: AmazonOrdersDeps, job: { shop: stri
 
 /** The inbound-event topic of an ORDER_CHANGE notification (processed by `amazonInboundHandlers`). */
 export const AMAZON_ORDER_CHANGE_TOPIC = "amazon/order_change";
+export const AMAZON_NOTIFICATION_SOURCE = "amazon.notification";
 
 /**
  * Take an ORDER_CHANGE notification in (the SQS message body): the account is the one whose seller
@@ -129,7 +130,7 @@ export async function acceptOrderChangeNotification(deps: Pick<AmazonOrdersDeps,
   if (!account) return { accepted: false, duplicate: false, orderId: trigger.orderId, reason: `no connected account for seller ${trigger.sellerId}` };
   const stored = await recordInboundEvent(deps.db, {
     shop: account.shop,
-    source: "amazon.notification",
+    source: AMAZON_NOTIFICATION_SOURCE,
     externalId: trigger.notificationId,
     topic: AMAZON_ORDER_CHANGE_TOPIC,
     payload: JSON.stringify({ accountId: account.id, orderId: trigger.orderId, changeType: trigger.changeType, body }),
@@ -138,10 +139,10 @@ export async function acceptOrderChangeNotification(deps: Pick<AmazonOrdersDeps,
   return { accepted: true, duplicate: stored.duplicate, orderId: trigger.orderId };
 }
 
-/** Inbound-event handlers: an ORDER_CHANGE notification → getOrder → apply.  Polling is the backstop. */
+/** Inbound-event handlers ("source:topic"): an ORDER_CHANGE notification → getOrder → apply.  Polling is the backstop. */
 export function amazonInboundHandlers(deps: AmazonOrdersDeps): Record<string, (event: InboundEventRow) => Promise<void>> {
   return {
-    [AMAZON_ORDER_CHANGE_TOPIC]: async (event) => {
+    [`${AMAZON_NOTIFICATION_SOURCE}:${AMAZON_ORDER_CHANGE_TOPIC}`]: async (event) => {
       const { accountId, orderId } = JSON.parse(event.payload) as { accountId: string; orderId: string };
       const creds = await amazonCredentials(deps, event.shop, accountId);
       if (!creds.features.orders) return;
