@@ -194,6 +194,12 @@ describeEachDatabase("Amazon quantities out", (tdb) => {
     expect(await tdb().handle.db.outboxMessage.count({ where: { topic: AMAZON_PUSH_JOB } })).toBe(0);
     expect(await pushAmazonQuantities(deps(), { shop: SHOP, accountId })).toMatchObject({ pending: 0 });
     expect((await amazonListingsOverview(tdb().handle.db, SHOP, accountId)).counts.unlisted).toBe(1);
+    // Once listed (under another seller SKU) the unlisted row gives way to the listing's.
+    const { db } = tdb().handle;
+    const v = await db.variant.findFirstOrThrow({ where: { shop: SHOP, sku: "NOLISTING" } });
+    await db.channelListing.create({ data: { id: randomUUID(), shop: SHOP, channelId, variantId: v.id, externalSku: "AMZ-TENT-2" } });
+    expect(await pub.publishWithOutcome({ shop: SHOP, channelId, sku: "NOLISTING", quantity: 5, action: "set" })).toEqual({ status: "queued", targets: 1 });
+    expect(await db.amazonListingQuantity.findMany({ where: { shop: SHOP, variantId: v.id }, select: { sellerSku: true, status: true } })).toEqual([{ sellerSku: "AMZ-TENT-2", status: "pending" }]);
   });
 
   it(`${BIG} SKUs → one JSON_LISTINGS_FEED; the processing report marks them accepted (and the unknown one rejected)`, async () => {

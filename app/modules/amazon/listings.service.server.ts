@@ -156,7 +156,8 @@ export async function publishAmazonQuantity(
         update: { desired: quantity, variantId: variant!.id, changedAt: now, status: settled ? "accepted" : "pending", issues: "[]" },
       });
       // The SKU was recorded as unlisted under its hub SKU before it got a listing with another seller SKU.
-      if (listing.externalSku !== args.sku) await tx.amazonListingQuantity.deleteMany({ where: { shop: args.shop, accountId: t.accountId, marketplaceId: t.marketplaceId, variantId: variant!.id, status: "unlisted" } });
+      // (Unlisted rows are keyed by the hub SKU: the unique key finds it without a scan.)
+      if (listing.externalSku !== args.sku) await tx.amazonListingQuantity.deleteMany({ where: { accountId: t.accountId, marketplaceId: t.marketplaceId, sellerSku: args.sku, shop: args.shop, variantId: variant!.id, status: "unlisted" } });
       if (!settled) await scheduleAmazonPush(tx, args.shop, t.accountId, now);
     });
     if (!settled) queued++;
