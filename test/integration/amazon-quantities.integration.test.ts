@@ -170,6 +170,44 @@ describeEachDatabase("Amazon quantities out", (tdb) => {
     expect(peer.state.catalog.mfnQuantity("AMZ-CAP")).toBe(0);
   });
 
+  it("a value that changes while its patch is on the wire stays pending and goes next; nothing is lost", async () => {
+    const pub = publisher();
+    await pub.publish({ shop: SHOP, channelId, sku: "TEE", quantity: 4, action: "set" });
+    const d = deps();
+    const real = d.clientFor;
+    d.clientFor = (c) => {
+      const client = real(c);
+      const patch = client.patchListingsItem.bind(client);
+      client.patchListingsItem = async (sku, body, o) => {
+        const res = await patch(sku, body, o);
+        // The ATS moved again after Amazon accepted 4 but before the hub recorded it.
+        await pub.publish({ shop: SHOP, channelId, sku: "TEE", quantity: 8, action: "set" });
+        return res;
+      };
+      return client;
+    };
+    expect(await pushAmazonQuantities(d, { shop: SHOP, accountId })).toMatchObject({ accepted: 1 });
+    expect(await row("AMZ-TEE")).toMatchObject({ desired: 8, sent: 4, accepted: 4, status: "pending" });
+    expect(await pushAmazonQuantities(deps(), { shop: SHOP, accountId })).toMatchObject({ accepted: 1, pending: 1 });
+    expect(await row("AMZ-TEE")).toMatchObject({ desired: 8, accepted: 8, status: "accepted" });
+    expect(peer.state.catalog.mfnQuantity("AMZ-TEE")).toBe(8);
+  });
+
+  it("a 429 storm on patchListingsItem (Amazon's bucket far smaller than documented): every SKU still ends accepted", async () => {
+    await peer.close();
+    peer = await startPeer({ limits: { patchListingsItem: { rate: 1, burst: 1 } } });
+    const d = deps();
+    // Waiting moves the shared fake clock, so Amazon's bucket refills while the client backs off.
+    const buckets = createTokenBuckets({ store: createMemoryBucketStore(), limits: spApiBucketLimits, now: clock.now, sleep: async (ms) => clock.advance(ms) });
+    const tokenCache = createMemoryAccessTokenCache();
+    d.clientFor = (c) => createSpApiClient({ account: c, buckets, tokenCache, now: clock.now, sleep: async (ms) => clock.advance(ms), random: () => 0.5, transport: { agent: sandboxAgent(peer.url) } });
+    const pub = publisher();
+    for (const [i, sku] of ["TEE", "CAP", "TENT"].entries()) await pub.publish({ shop: SHOP, channelId, sku, quantity: 20 + i, action: "set" });
+    expect(await pushAmazonQuantities(d, { shop: SHOP, accountId })).toMatchObject({ path: "patch", accepted: 3, retry: 0 });
+    expect(peer.stats().operations.patchListingsItem!.throttled).toBeGreaterThan(0);
+    expect([peer.state.catalog.mfnQuantity("AMZ-TEE"), peer.state.catalog.mfnQuantity("AMZ-CAP"), peer.state.catalog.mfnQuantity("AMZ-TENT")]).toEqual([20, 21, 22]);
+  });
+
   it("a seller SKU Amazon does not list is rejected with Amazon's issue, shown in the overview", async () => {
     const pub = publisher();
     await pub.publish({ shop: SHOP, channelId, sku: "GHOST", quantity: 3, action: "set" });
