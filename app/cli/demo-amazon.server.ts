@@ -2,6 +2,8 @@ import { startAmazonSandbox, type AmazonSandbox, type AmazonSandboxSeed } from "
 import { listAmazonAccounts, saveAmazonAccount } from "#app/modules/amazon/index";
 import type { Db } from "#app/platform/db/client.server";
 import type { AppRuntime } from "#app/platform/runtime.server";
+import { PUBLISH_CHANNEL_JOB } from "#app/modules/inventory/index";
+import { AMAZON_FBA_SYNC_JOB } from "#app/workflows/amazon-fba.server";
 import { acceptOrderChangeNotification } from "#app/workflows/amazon-orders.server";
 
 /**
@@ -61,6 +63,10 @@ export async function startDemoAmazon(runtime: AppRuntime, opts: { port: number 
     existing?.id,
   );
   log.info("Amazon sandbox seller connected", { accountId: account.id, sellerId: account.sellerId });
+  // A new connection publishes every listing's ATS once (a feed: hundreds of SKUs) and reads FBA stock.
+  const channel = await runtime.db.channel.findFirst({ where: { shop, code: DEMO_CHANNEL }, select: { id: true } });
+  if (channel) await runtime.runner.add(PUBLISH_CHANNEL_JOB, { channelId: channel.id }, { shop, dedupeKey: `demo-publish:${channel.id}:${runtime.now().toISOString().slice(0, 13)}` });
+  await runtime.runner.add(AMAZON_FBA_SYNC_JOB, { shop, accountId: account.id }, { shop });
   let stream: { stop(): void } | null = null;
   return {
     peer,

@@ -1,6 +1,7 @@
 import type { AppRuntime } from "#app/platform/runtime.server";
 import { requestAmazonShipmentConfirmation } from "#app/workflows/amazon-shipments.server";
 import { amazonInboundEventHandlers, registerAmazonJobs } from "./amazon.server";
+import { createAmazonAtsPublisher, registerAmazonQuantityJobs } from "./amazon-quantities.server";
 import { createInboundEventProcessor, PROCESS_INBOUND_EVENT } from "#app/platform/inbound-events.server";
 import { complianceHandlers } from "#app/workflows/compliance.server";
 import { BULK_FINISHED_JOB, shopifyInboundHandlers } from "#app/workflows/shopify-inbound.server";
@@ -24,14 +25,17 @@ import { expireHolds, publishAts, publishChannelAts, PUBLISH_ATS_JOB, PUBLISH_CH
 export const EXPIRE_HOLDS_JOB = "inventory.expireHolds";
 
 /**
- * Channel publishers by channel kind.  Empty until the connectors exist (Shopify, Amazon, B2B):
- * publish jobs then record the computed ATS with status "computed; no <kind> connector yet".
+ * Channel publishers by channel kind (Amazon: set in registerJobs).  A kind without one (Shopify,
+ * B2B portals, for now) records the computed ATS with status "computed; no <kind> connector yet".
  */
 const PUBLISHERS: Record<string, AtsPublisher> = {};
 
 /** Every job the app runs, by name.  Entry points only: they resolve dependencies and call workflows. */
 export function registerJobs(runtime: AppRuntime) {
   const { db, logger, now } = runtime;
+  // Amazon channels publish through the Amazon connector (patchListingsItem / JSON_LISTINGS_FEED);
+  // per runtime (its database), not on the module's table.
+  const publishers: Record<string, AtsPublisher> = { ...PUBLISHERS, amazon: createAmazonAtsPublisher(runtime) };
   // Fulfillment-order webhooks name no order: ask the Admin API (OmsFulfillmentOrderOrder) when
   // there is one — a Shopify install, or SHOPIFY_ADMIN_URL (the sandbox peer).  A refusal is
   // logged and the FO stored unlinked (the fulfillment sync links it); throttles and 5xx make
@@ -60,10 +64,10 @@ export function registerJobs(runtime: AppRuntime) {
   const processInbound = createInboundEventProcessor(db, inboundHandlers, now);
   runtime.runner.register<{ eventId: string }>(PROCESS_INBOUND_EVENT, (job) => processInbound(job.data));
   runtime.runner.register<{ channelId: string; variantId: string }>(PUBLISH_ATS_JOB, (job) =>
-    publishAts({ db, logger, now, publisherFor: (kind) => PUBLISHERS[kind] }, job.data),
+    publishAts({ db, logger, now, publisherFor: (kind) => publishers[kind] }, job.data),
   );
   runtime.runner.register<{ channelId: string }>(PUBLISH_CHANNEL_JOB, (job) =>
-    publishChannelAts({ db, logger, now, publisherFor: (kind) => PUBLISHERS[kind], signal: job.signal, progress: (d, t) => job.progress(d, t, "republishing ATS") }, job.data),
+    publishChannelAts({ db, logger, now, publisherFor: (kind) => publishers[kind], signal: job.signal, progress: (d, t) => job.progress(d, t, "republishing ATS") }, job.data),
   );
   runtime.runner.register(EXPIRE_HOLDS_JOB, () => expireHolds({ db, now }));
   // Import / resync from Shopify, with visible progress (the connections page and `oms jobs`).
@@ -89,6 +93,7 @@ export function registerJobs(runtime: AppRuntime) {
   runtime.runner.register<FulfillmentActionJob>(SHOPIFY_RELEASE_HOLD_JOB, (job) => releaseShopifyHolds(writesDeps(job.data.shop), job.data));
   runtime.runner.register<FulfillmentActionJob>(SHOPIFY_PICKUP_READY_JOB, (job) => markShopifyPickupReady(writesDeps(job.data.shop), job.data));
   runtime.runner.repeat(EXPIRE_HOLDS_JOB, {}, 60_000);
-  // Amazon: orders in (poll + notifications).
+  // Amazon: orders in (poll + notifications), shipments out, quantities out, FBA stock in.
   registerAmazonJobs(runtime);
+  registerAmazonQuantityJobs(runtime);
 }
