@@ -12,6 +12,7 @@ import {
   markAmazonAccountError,
   pendingQuantities,
   recordPatchOutcome,
+  recoverInterruptedFeeds,
   startFeed,
   TERMINAL_FEED_STATUSES,
   type AmazonCredentials,
@@ -103,6 +104,7 @@ export async function pushAmazonQuantities(deps: AmazonQuantitiesDeps, job: { sh
   const creds = await credentialsOrSkip(deps, job.shop, job.accountId);
   if ("skipped" in creds) return creds;
   if (!creds.features.quantities) return { skipped: "quantity publishing is off for this account" };
+  await recoverInterruptedFeeds(deps.db, job.shop, job.accountId, deps.now());
   const rows = await pendingQuantities(deps.db, job.shop, job.accountId);
   const report: PushReport = { pending: rows.length, path: "none", accepted: 0, rejected: 0, retry: 0, feeds: [] };
   if (rows.length === 0) return report;

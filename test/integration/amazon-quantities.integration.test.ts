@@ -14,6 +14,7 @@ import {
   amazonListingsOverview,
   FATAL_RETRY_DELAY_MS,
   saveAmazonAccount,
+  startFeed,
   type AmazonCredentials,
 } from "#app/modules/amazon/index";
 import { publishAts } from "#app/modules/inventory/index";
@@ -289,6 +290,26 @@ describeEachDatabase("Amazon quantities out", (tdb) => {
     expect(await pushAmazonQuantities(deps(), { shop: SHOP, accountId })).toMatchObject({ path: "patch", pending: 1, accepted: 1 });
     expect(peer.state.catalog.mfnQuantity(bigSku(7))).toBe(9);
     expect(await row(bigSku(7))).toMatchObject({ status: "accepted", accepted: 9 });
+  });
+
+  it("a push that dies mid-feed (rows marked, Amazon's answer never recorded) does not strand its SKUs: the next push sends them", async () => {
+    const { db } = tdb().handle;
+    await publishBulk(BIG, () => 6);
+    // What a push killed between marking its rows and recording Amazon's answer leaves behind.
+    const rows = await db.amazonListingQuantity.findMany({ where: { shop: SHOP, status: "pending" } });
+    await startFeed(db, { shop: SHOP, accountId, marketplaceId: US, rows: rows.map((r) => ({ id: r.id, sent: r.desired })), now: new Date(clock.now()) });
+    expect(await db.amazonFeed.findMany({ where: { shop: SHOP }, select: { status: true } })).toEqual([{ status: "building" }]);
+    expect(await db.amazonListingQuantity.count({ where: { shop: SHOP, status: "sending" } })).toBe(BIG);
+
+    const push = await pushAmazonQuantities(deps(), { shop: SHOP, accountId });
+    expect(push).toMatchObject({ path: "feed", pending: BIG });
+    const feeds = await db.amazonFeed.findMany({ where: { shop: SHOP }, orderBy: { createdAt: "asc" } });
+    expect(feeds.map((f) => f.status).sort()).toEqual(["failed", "submitted"]);
+    expect(feeds.find((f) => f.status === "failed")!.error).toMatch(/stopped before Amazon's answer/);
+    await peer.settleFeeds();
+    if (!("feeds" in push)) throw new Error("expected a push report");
+    expect(await pollAmazonFeed(deps(), { shop: SHOP, accountId, feedId: push.feeds[0]! })).toMatchObject({ status: "DONE", accepted: BIG });
+    expect(peer.state.catalog.mfnQuantity(bigSku(3))).toBe(6);
   });
 
   it("a FATAL feed: its SKUs are pending again, the error is on the feed, the retry push is delayed", async () => {

@@ -42,3 +42,4 @@ export {
   type StoredIssue,
 } from "./listings.service.server";
 export { FBA_STREAM, loadFbaWatermark, saveFbaWatermark, recordFbaRunError, applyFbaLevels, type FbaApplyReport } from "./fba.service.server";
+export { recoverInterruptedFeeds } from "./listings.service.server";

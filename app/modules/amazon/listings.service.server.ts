@@ -229,6 +229,19 @@ export async function startFeed(db: Db, args: { shop: string; accountId: string;
   return id;
 }
 
+/**
+ * Feeds left "building" by a push that died between marking its rows and recording Amazon's answer
+ * (a crash, a deploy).  Pushes of one account never overlap (one job concurrency key), so at the
+ * start of a push any such feed is an orphan.  Whether Amazon got it is unknown: it is marked
+ * failed and its rows are pending again — sending the same values twice sets the same quantities,
+ * while leaving them would strand those SKUs behind a feed nobody polls.
+ */
+export async function recoverInterruptedFeeds(db: Db, shop: string, accountId: string, now: Date) {
+  const orphans = await db.amazonFeed.findMany({ where: { shop, accountId, status: "building" }, select: { id: true } });
+  for (const f of orphans) await feedSubmissionFailed(db, f.id, "the push stopped before Amazon's answer was recorded; its SKUs were sent again", now);
+  return orphans.length;
+}
+
 /** Amazon took the feed: remember its id and schedule the first poll (outbox, same transaction). */
 export async function feedSubmitted(db: Db, feedId: string, args: { amazonFeedId: string; documentId: string; now: Date; pollDelayMs: number }) {
   await db.$transaction(async (tx) => {
