@@ -32,7 +32,6 @@ export async function amazonSeedFromHub(db: Db, shop: string): Promise<AmazonSan
 
 export interface DemoAmazon {
   peer: AmazonSandbox;
-  accountId: string;
   startOrders(everyMs: number): void;
   stop(): Promise<void>;
 }
@@ -47,36 +46,62 @@ export async function startDemoAmazon(runtime: AppRuntime, opts: { port: number 
     void acceptOrderChangeNotification({ db: runtime.db, logger: runtime.logger, now: runtime.now }, body).catch((e: unknown) => log.warn("amazon notification not accepted", { err: e }));
   const peer = await startAmazonSandbox({ port: opts.port, sellerId: DEMO_SELLER_ID, marketplaces: [DEMO_MARKETPLACE], seed, randomSeed: 7, onNotification: notify });
   log.info("Amazon sandbox peer listening", { url: peer.url, listings: seed.listings.length, fbaSkus: seed.fba?.length ?? 0 });
-  const existing = (await listAmazonAccounts(runtime, shop)).find((a) => a.sellerId === DEMO_SELLER_ID && a.region === "na");
-  const account = await saveAmazonAccount(
-    { db: runtime.db, secrets: runtime.secrets, now: runtime.now, logger: runtime.logger, checkCredentials: runtime.amazon.checkCredentials },
-    shop,
-    {
-      region: "na",
-      sellerId: DEMO_SELLER_ID,
-      lwaClientId: peer.lwa.clientId,
-      lwaClientSecret: peer.lwa.clientSecret,
-      refreshToken: peer.lwa.refreshToken,
-      marketplaces: [{ marketplaceId: DEMO_MARKETPLACE, channelCode: DEMO_CHANNEL }],
-      features: {},
-    },
-    existing?.id,
-  );
-  log.info("Amazon sandbox seller connected", { accountId: account.id, sellerId: account.sellerId });
-  // A new connection publishes every listing's ATS once (a feed: hundreds of SKUs) and reads FBA stock.
-  const channel = await runtime.db.channel.findFirst({ where: { shop, code: DEMO_CHANNEL }, select: { id: true } });
-  if (channel) await runtime.runner.add(PUBLISH_CHANNEL_JOB, { channelId: channel.id }, { shop, dedupeKey: `demo-publish:${channel.id}:${runtime.now().toISOString().slice(0, 13)}` });
-  await runtime.runner.add(AMAZON_FBA_SYNC_JOB, { shop, accountId: account.id }, { shop });
+  // Connect the demo seller as a merchant would (the LWA check included), without holding up the
+  // demo: on a busy first start (seeding publishes thousands of ATS figures through synchronous
+  // SQLite) the check can miss its 10 s budget, so it is retried in the background.
+  let stopped = false;
   let stream: { stop(): void } | null = null;
+  let wantOrdersEveryMs = 0;
+  let accountId: string | null = null;
+  const connect = async () => {
+    const existing = (await listAmazonAccounts(runtime, shop)).find((a) => a.sellerId === DEMO_SELLER_ID && a.region === "na");
+    const account = await saveAmazonAccount(
+      { db: runtime.db, secrets: runtime.secrets, now: runtime.now, logger: runtime.logger, checkCredentials: runtime.amazon.checkCredentials },
+      shop,
+      {
+        region: "na",
+        sellerId: DEMO_SELLER_ID,
+        lwaClientId: peer.lwa.clientId,
+        lwaClientSecret: peer.lwa.clientSecret,
+        refreshToken: peer.lwa.refreshToken,
+        marketplaces: [{ marketplaceId: DEMO_MARKETPLACE, channelCode: DEMO_CHANNEL }],
+        features: {},
+      },
+      existing?.id,
+    );
+    accountId = account.id;
+    log.info("Amazon sandbox seller connected", { accountId: account.id, sellerId: account.sellerId });
+    // A new connection publishes every listing's ATS once (a feed: hundreds of SKUs) and reads FBA stock.
+    const channel = await runtime.db.channel.findFirst({ where: { shop, code: DEMO_CHANNEL }, select: { id: true } });
+    if (channel) await runtime.runner.add(PUBLISH_CHANNEL_JOB, { channelId: channel.id }, { shop, dedupeKey: `demo-publish:${channel.id}:${runtime.now().toISOString().slice(0, 13)}` });
+    await runtime.runner.add(AMAZON_FBA_SYNC_JOB, { shop, accountId: account.id }, { shop });
+  };
+  const startStream = () => {
+    if (wantOrdersEveryMs <= 0 || stream || !accountId || stopped) return;
+    stream = peer.startOrderStream({ everyMs: wantOrdersEveryMs, marketplaceId: DEMO_MARKETPLACE });
+    log.info("Amazon sandbox: orders arrive on Amazon.com", { everyMs: wantOrdersEveryMs });
+  };
+  void (async () => {
+    for (let attempt = 1; !stopped; attempt++) {
+      try {
+        await connect();
+        startStream();
+        return;
+      } catch (e) {
+        log.warn("Amazon sandbox seller not connected yet; retrying", { attempt, err: e });
+        await new Promise((r) => setTimeout(r, Math.min(30_000, 2_000 * attempt)));
+      }
+    }
+  })();
   return {
     peer,
-    accountId: account.id,
+    /** Orders start once the seller is connected (and not before `startOrders`). */
     startOrders(everyMs) {
-      if (everyMs <= 0 || stream) return;
-      stream = peer.startOrderStream({ everyMs, marketplaceId: DEMO_MARKETPLACE });
-      log.info("Amazon sandbox: orders arrive on Amazon.com", { everyMs });
+      wantOrdersEveryMs = everyMs;
+      startStream();
     },
     async stop() {
+      stopped = true;
       stream?.stop();
       await peer.close();
     },

@@ -99,4 +99,22 @@ describe("Amazon peer → order in → reserve → route → created in Shopify 
     expect(watched.consoleErrors).toEqual([]);
     expect(watched.offMachine).toEqual([]);
   }, 200_000);
+
+  it("quantities are published back to Amazon (one feed for the first full publish, patches after) and FBA stock shows as a read-only location", async () => {
+    await waitForLog((r) => r.msg === "amazon feed done", "the first JSON_LISTINGS_FEED to finish", 150_000);
+    await waitForLog((r) => r.msg === "amazon fba inventory synced", "the FBA stock read", 60_000);
+    await page.goto(`${app.baseUrl}/app/amazon`, { waitUntil: "networkidle" });
+    const listings = await page.getByRole("region", { name: "Amazon listings of seller A2DEMOSELLER01" }).innerText();
+    const accepted = Number(/(\d+) accepted/.exec(listings)?.[1] ?? "0");
+    expect(accepted).toBeGreaterThan(400); // the demo lists ~495 SKUs on Amazon.com
+    expect(listings).toMatch(/DONE/);
+    expect(listings).toMatch(/0 rejected/);
+
+    // FBA stock is a location of its own in the inventory, read-only.
+    await page.goto(`${app.baseUrl}/app/inventory`, { waitUntil: "networkidle" });
+    const options = await page.getByLabel("Location").locator("option").allInnerTexts();
+    expect(options.some((o) => /Amazon FBA.*\(read-only\)/.test(o))).toBe(true);
+    await page.screenshot({ path: path.join(E2E_OUT, "amazon-listings.png"), fullPage: true });
+    expect(watched.consoleErrors).toEqual([]);
+  }, 200_000);
 });
