@@ -220,6 +220,14 @@ export async function pollAmazonFeed(deps: AmazonQuantitiesDeps, job: { shop: st
       return { feedId: feed.id, status, repending: r.repending };
     }
     await stopOnAuth(deps, job.shop, job.accountId, e);
+    if (isConnectorError(e) && e.retryable) {
+      // Throttled past the client's retries, Amazon or the report download down: poll again later
+      // (outbox, same as a running feed) rather than fail the job and strand the feed's SKUs.
+      const poll = (job.poll ?? 1) + 1;
+      await feedStillRunning(deps.db, feed, feed.status, poll, deps.now(), (deps.pollDelayMs ?? FEED_POLL_DELAY_MS) * 3);
+      deps.logger.warn("amazon feed poll failed; polling again later", { shop: job.shop, accountId: job.accountId, feedId: feed.id, err: e.message });
+      return { feedId: feed.id, status: feed.status };
+    }
     throw e;
   }
   if (!outcome.done) {

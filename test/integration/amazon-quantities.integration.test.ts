@@ -6,6 +6,7 @@ import { sandboxAgent } from "#connectors/amazon/client/sandbox-agent";
 import { createSpApiClient } from "#connectors/amazon/client/sp-api-client";
 import { startAmazonSandbox, UNKNOWN_SKU_CODE, type AmazonSandbox, type AmazonSandboxConfig } from "#connectors/amazon/sandbox/index";
 import { fakeClock } from "#connectors/amazon/sandbox/test-fixtures";
+import { ConnectorError } from "#connectors/core/errors";
 import { createMemoryBucketStore, createTokenBuckets } from "#connectors/core/token-bucket";
 import {
   AMAZON_POLL_FEED_JOB,
@@ -256,8 +257,21 @@ describeEachDatabase("Amazon quantities out", (tdb) => {
     // The first poll is queued through the outbox.
     expect(await db.outboxMessage.findFirst({ where: { topic: AMAZON_POLL_FEED_JOB } })).toMatchObject({ jobDedupeKey: `amazon-poll:${push.feeds[0]}:1` });
 
+    // Amazon unreachable at the first poll: the poll is queued again (the feed's SKUs are not stranded).
+    const flaky = deps();
+    const realClient = flaky.clientFor;
+    flaky.clientFor = (c) => {
+      const client = realClient(c);
+      client.feedOutcome = async () => {
+        throw new ConnectorError("UNAVAILABLE", "getFeed: 503 Service Unavailable", { connector: "amazon", code: "TRANSIENT" });
+      };
+      return client;
+    };
+    expect(await pollAmazonFeed(flaky, { shop: SHOP, accountId, feedId: push.feeds[0]!, poll: 1 })).toMatchObject({ status: "submitted" });
+    expect(await db.outboxMessage.count({ where: { topic: AMAZON_POLL_FEED_JOB, jobDedupeKey: `amazon-poll:${push.feeds[0]}:2` } })).toBe(1);
+
     await peer.settleFeeds();
-    const poll = await pollAmazonFeed(deps(), { shop: SHOP, accountId, feedId: push.feeds[0]!, poll: 1 });
+    const poll = await pollAmazonFeed(deps(), { shop: SHOP, accountId, feedId: push.feeds[0]!, poll: 2 });
     expect(poll).toMatchObject({ status: "DONE", accepted: BIG, rejected: 1, repending: 0 });
     expect(peer.state.catalog.mfnQuantity(bigSku(0))).toBe(1);
     expect(peer.state.catalog.mfnQuantity(bigSku(BIG - 1))).toBe(((BIG - 1) % 50) + 1);
@@ -268,7 +282,7 @@ describeEachDatabase("Amazon quantities out", (tdb) => {
     const overview = await amazonListingsOverview(db, SHOP, accountId);
     expect(overview.feeds).toEqual([expect.objectContaining({ status: "DONE", messageCount: BIG + 1, accepted: BIG, invalid: 1 })]);
     // A second delivery of the poll changes nothing.
-    expect(await pollAmazonFeed(deps(), { shop: SHOP, accountId, feedId: push.feeds[0]!, poll: 2 })).toMatchObject({ skipped: expect.stringContaining("already ended DONE") });
+    expect(await pollAmazonFeed(deps(), { shop: SHOP, accountId, feedId: push.feeds[0]!, poll: 3 })).toMatchObject({ skipped: expect.stringContaining("already ended DONE") });
   });
 
   it("a value changed while its feed is at Amazon stays pending, is not sent alongside, and goes in the next push", async () => {
@@ -292,7 +306,7 @@ describeEachDatabase("Amazon quantities out", (tdb) => {
     expect(await row(bigSku(7))).toMatchObject({ status: "accepted", accepted: 9 });
   });
 
-  it("a push that dies mid-feed (rows marked, Amazon's answer never recorded) does not strand its SKUs: the next push sends them", async () => {
+  it("a push that dies mid-feed (rows marked, Amazon's answer never recorded) does not strand its SKUs, nor does a lost poll chain: the next push recovers both", async () => {
     const { db } = tdb().handle;
     await publishBulk(BIG, () => 6);
     // What a push killed between marking its rows and recording Amazon's answer leaves behind.
@@ -306,8 +320,15 @@ describeEachDatabase("Amazon quantities out", (tdb) => {
     const feeds = await db.amazonFeed.findMany({ where: { shop: SHOP }, orderBy: { createdAt: "asc" } });
     expect(feeds.map((f) => f.status).sort()).toEqual(["failed", "submitted"]);
     expect(feeds.find((f) => f.status === "failed")!.error).toMatch(/stopped before Amazon's answer/);
-    await peer.settleFeeds();
     if (!("feeds" in push)) throw new Error("expected a push report");
+    // Its poll chain is lost too (the poll job failed for good): the next push, half an hour on, revives it.
+    await db.outboxMessage.deleteMany({ where: { topic: AMAZON_POLL_FEED_JOB } });
+    clock.advance(31 * 60_000);
+    await publisher().publish({ shop: SHOP, channelId, sku: "TEE", quantity: 2, action: "set" });
+    await pushAmazonQuantities(deps(), { shop: SHOP, accountId });
+    const revived = await db.outboxMessage.findMany({ where: { topic: AMAZON_POLL_FEED_JOB } });
+    expect(revived.map((m) => (JSON.parse(m.payload) as { feedId: string }).feedId)).toEqual([push.feeds[0]]);
+    await peer.settleFeeds();
     expect(await pollAmazonFeed(deps(), { shop: SHOP, accountId, feedId: push.feeds[0]! })).toMatchObject({ status: "DONE", accepted: BIG });
     expect(peer.state.catalog.mfnQuantity(bigSku(3))).toBe(6);
   });

@@ -21,6 +21,8 @@ export const AMAZON_POLL_FEED_JOB = "amazon.pollFeed";
 export const AMAZON_PUSH_WINDOW_MS = 2_000;
 /** Rows of a FATAL feed are pending again; the next push is not sooner than this (a retired feed format fails again at once). */
 export const FATAL_RETRY_DELAY_MS = 15 * 60_000;
+/** A feed at Amazon not polled for this long has lost its poll chain (see recoverInterruptedFeeds). */
+export const STALE_FEED_MS = 30 * 60_000;
 
 export type ListingQuantityStatus = "pending" | "sending" | "accepted" | "rejected" | "unlisted";
 
@@ -239,13 +241,18 @@ export async function startFeed(db: Db, args: { shop: string; accountId: string;
 export async function recoverInterruptedFeeds(db: Db, shop: string, accountId: string, now: Date) {
   const orphans = await db.amazonFeed.findMany({ where: { shop, accountId, status: "building" }, select: { id: true } });
   for (const f of orphans) await feedSubmissionFailed(db, f.id, "the push stopped before Amazon's answer was recorded; its SKUs were sent again", now);
-  return orphans.length;
+  // A submitted feed nobody has polled for STALE_FEED_MS (its poll job failed for good, e.g. while
+  // the account's credentials were refused): poll it again, or its SKUs would wait forever.
+  const stale = await db.amazonFeed.findMany({ where: { shop, accountId, status: { in: ["submitted", "IN_QUEUE", "IN_PROGRESS"] }, updatedAt: { lt: new Date(now.getTime() - STALE_FEED_MS) } } });
+  const slot = Math.floor(now.getTime() / STALE_FEED_MS);
+  for (const f of stale) await schedulePoll(db, f, slot * 1_000, now, 0);
+  return { orphans: orphans.length, revived: stale.length };
 }
 
 /** Amazon took the feed: remember its id and schedule the first poll (outbox, same transaction). */
 export async function feedSubmitted(db: Db, feedId: string, args: { amazonFeedId: string; documentId: string; now: Date; pollDelayMs: number }) {
   await db.$transaction(async (tx) => {
-    const feed = await tx.amazonFeed.update({ where: { id: feedId }, data: { amazonFeedId: args.amazonFeedId, documentId: args.documentId, status: "submitted", submittedAt: args.now } });
+    const feed = await tx.amazonFeed.update({ where: { id: feedId }, data: { amazonFeedId: args.amazonFeedId, documentId: args.documentId, status: "submitted", submittedAt: args.now, updatedAt: args.now } });
     await schedulePoll(tx, feed, 1, args.now, args.pollDelayMs);
   });
 }
@@ -276,7 +283,8 @@ export async function feedSubmissionFailed(db: Db, feedId: string, error: string
 /** Still IN_QUEUE / IN_PROGRESS: record it and poll again later. */
 export async function feedStillRunning(db: Db, feed: FeedRow, status: string, nextPoll: number, now: Date, delayMs: number) {
   await db.$transaction(async (tx) => {
-    await tx.amazonFeed.update({ where: { id: feed.id }, data: { status } });
+    // updatedAt on the job's clock: it is "last polled" for recoverInterruptedFeeds.
+    await tx.amazonFeed.update({ where: { id: feed.id }, data: { status, updatedAt: now } });
     await schedulePoll(tx, feed, nextPoll, now, delayMs);
   });
 }
