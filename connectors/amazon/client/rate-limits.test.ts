@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createMemoryBucketStore, createTokenBuckets } from "#connectors/core/token-bucket";
 import { DRAINED_STATUS, PRIME_STATUS, parseRateLimitHeader, rateOnlyStatus } from "./rate-header";
-import { SP_API_OPERATIONS, SP_API_OPERATION_NAMES, defaultLimitsOf, spApiBucketKey, spApiBucketLimits } from "./rate-limits";
+import { SP_API_OPERATIONS, SP_API_OPERATION_NAMES, defaultLimitsOf, feedTypeBucketKey, spApiBucketKey, spApiBucketLimits } from "./rate-limits";
 
 describe("SP-API rate table (brief §2.1, Amazon's usage plans)", () => {
   it("holds the documented default rate and burst of each operation", () => {
@@ -95,5 +95,20 @@ describe("x-amzn-RateLimit-Limit", () => {
     for (let i = 0; i < 4; i++) await buckets.take(key, 1); // 4 in flight
     await buckets.observe(key, PRIME_STATUS);
     expect(await buckets.snapshot(key)).toMatchObject({ available: 1, inFlight: 4 });
+  });
+});
+
+describe("feed-type submission limits", () => {
+  it("JSON_LISTINGS_FEED has its own bucket beside createFeed's: 5 submissions per 5 minutes, the 6th waits a minute", async () => {
+    const key = feedTypeBucketKey("A1SELLER", "na", "JSON_LISTINGS_FEED")!;
+    expect(key).toEqual({ account: "amazon:A1SELLER|na", operation: "createFeed:JSON_LISTINGS_FEED" });
+    expect(feedTypeBucketKey("A1SELLER", "na", "POST_ORDER_FULFILLMENT_DATA")).toBeUndefined();
+    expect(spApiBucketLimits(key)).toEqual({ capacity: 5, restoreRate: 5 / 300 });
+    let now = 0;
+    const waits: number[] = [];
+    const buckets = createTokenBuckets({ store: createMemoryBucketStore(), limits: spApiBucketLimits, now: () => now, sleep: async (ms) => void (waits.push(ms), (now += ms)) });
+    await buckets.observe(key, PRIME_STATUS);
+    for (let i = 0; i < 6; i++) await buckets.settle(key, await buckets.take(key, 1), {});
+    expect(waits).toEqual([60_000]);
   });
 });

@@ -166,7 +166,28 @@ export function isSpApiOperation(name: string): name is SpApiOperation {
 }
 
 /** The documented default bucket of an operation: burst = capacity, rate = restore per second. */
+/**
+ * Feed types with a submission limit of their own, on top of createFeed's: JSON_LISTINGS_FEED allows
+ * 5 submissions per 5 minutes per region (since 2025-05-06, with 25 000 messages per feed:
+ * https://developer-docs.amazon.com/sp-api/changelog/feed-size-and-rate-limit-changes-for-the-json_listings_feed).
+ * createFeed's own bucket (0.0083/s, burst 15) does not know it, so without this the 6th feed in
+ * 5 minutes draws a 429 and then waits createFeed's 120 s instead of this limit's 60 s.
+ */
+export const FEED_TYPE_LIMITS: Readonly<Record<string, BucketLimits>> = {
+  JSON_LISTINGS_FEED: { capacity: 5, restoreRate: 5 / 300 },
+};
+const FEED_TYPE_PREFIX = "createFeed:";
+
+/** The bucket of a feed type's submissions (alongside createFeed's), or undefined when the type has no limit of its own. */
+export function feedTypeBucketKey(sellerId: string, region: string, feedType: string): BucketKey | undefined {
+  return FEED_TYPE_LIMITS[feedType] ? { account: `amazon:${sellerId}|${region}`, operation: `${FEED_TYPE_PREFIX}${feedType}` } : undefined;
+}
+
 export function defaultLimitsOf(operation: string): BucketLimits {
+  if (operation.startsWith(FEED_TYPE_PREFIX)) {
+    const limits = FEED_TYPE_LIMITS[operation.slice(FEED_TYPE_PREFIX.length)];
+    if (limits) return limits;
+  }
   if (!isSpApiOperation(operation)) throw new Error(`no SP-API rate limit known for operation "${operation}"`);
   const spec = SP_API_OPERATIONS[operation];
   return { capacity: spec.burst, restoreRate: spec.rate };

@@ -18,7 +18,7 @@ import {
   type OrdersWindow,
 } from "./paging";
 import { DRAINED_STATUS, PRIME_STATUS, parseRateLimitHeader, rateOnlyStatus } from "./rate-header";
-import { SP_API_OPERATIONS, spApiBucketKey, type SpApiOperation } from "./rate-limits";
+import { feedTypeBucketKey, SP_API_OPERATIONS, spApiBucketKey, type SpApiOperation } from "./rate-limits";
 
 /**
  * The Amazon SP-API client (issue 6 item 2; docs/decisions/012-amazon-sp-api-client.md).
@@ -615,6 +615,14 @@ export function createSpApiClient(deps: SpApiClientDeps): SpApiClient {
     async createFeed({ feedType, marketplaceIds, inputFeedDocumentId, feedOptions }) {
       requireText(feedType, "feedType", "createFeed");
       requireText(inputFeedDocumentId, "inputFeedDocumentId", "createFeed");
+      // The feed type's own submission limit (JSON_LISTINGS_FEED: 5 per 5 minutes) is taken first and
+      // kept: a submission counts whether or not Amazon accepts the feed.
+      const typeKey = feedTypeBucketKey(account.sellerId, account.region, feedType);
+      if (typeKey) {
+        const snap = await deps.buckets.snapshot(typeKey);
+        if (!snap?.observed) await deps.buckets.observe(typeKey, PRIME_STATUS);
+        await deps.buckets.settle(typeKey, await deps.buckets.take(typeKey, 1), {});
+      }
       const res = await call<{ feedId: string }>("createFeed", { body: { feedType, marketplaceIds: marketplaceIdsOr(marketplaceIds), inputFeedDocumentId, ...(feedOptions ? { feedOptions } : {}) } });
       expectShape("createFeed", typeof res?.feedId === "string", "feedId");
       return res;
