@@ -3,9 +3,8 @@ import { afterEach, beforeEach, expect, it } from "vitest";
 import { FBA_LOCATION_NAME } from "#connectors/amazon/mappers/index";
 import { startAmazonSandbox, type AmazonSandbox } from "#connectors/amazon/sandbox/index";
 import { saveAmazonAccount } from "#app/modules/amazon/index";
-import { publishAts } from "#app/modules/inventory/index";
+import { PUBLISH_ATS_JOB } from "#app/modules/inventory/index";
 import type { AppRuntime } from "#app/platform/runtime.server";
-import { createAmazonAtsPublisher, registerAmazonQuantityJobs } from "#app/jobs/amazon-quantities.server";
 import { AMAZON_FBA_SYNC_JOB } from "#app/workflows/amazon-fba.server";
 import { describeEachDatabase, truncateAll } from "#test/support/databases";
 import { makeChannel, makeLocation, makeSku, setStock } from "#test/support/inventory";
@@ -13,8 +12,8 @@ import { testRuntime } from "#test/support/runtime";
 
 /**
  * The jobs as the app runs them: the real runtime (AMAZON_SANDBOX_URL → runtime.amazon.clientFor
- * reaches the peer), registerAmazonQuantityJobs, the outbox relay and the job runner, real time.
- * ATS job → amazon publisher → outbox (one push per window) → amazon.pushQuantities → peer; and
+ * reaches the peer) with the app's job registration, the outbox relay and the job runner, real time.
+ * inventory.publishAts job → amazon publisher → outbox (one push per window) → amazon.pushQuantities → peer; and
  * the recurring FBA run → one amazon.syncFbaInventory per account → the Amazon FBA location.
  */
 const SHOP = "amz-jobs.myshopify.com";
@@ -33,8 +32,8 @@ describeEachDatabase("Amazon quantity jobs", (tdb) => {
       timings: { feedQueueMs: 10, feedProcessMs: 10 },
       seed: { listings: [{ sku: "J-TEE", quantity: 0 }, { sku: "J-CAP", quantity: 0 }], fba: [{ sku: "J-CAP", fulfillable: 31 }] },
     });
+    // bootRuntime → registerJobs → registerAmazonQuantityJobs, and the "amazon" ATS publisher in PUBLISHERS.
     rt = testRuntime(tdb().url, { AMAZON_SANDBOX_URL: peer.url });
-    registerAmazonQuantityJobs(rt, { feedPollDelayMs: 100 });
   });
 
   afterEach(async () => {
@@ -63,8 +62,10 @@ describeEachDatabase("Amazon quantity jobs", (tdb) => {
       features: {},
     });
 
-    const publisher = createAmazonAtsPublisher(rt);
-    for (const id of Object.values(variants)) await publishAts({ db, logger: rt.logger, now: rt.now, publisherFor: (k) => (k === "amazon" ? publisher : undefined) }, { channelId: channel.id, variantId: id });
+    // The inventory module's ATS job, as a stock change queues it, with the app's publishers.
+    for (const id of Object.values(variants)) await rt.runner.add(PUBLISH_ATS_JOB, { channelId: channel.id, variantId: id }, { shop: SHOP });
+    await rt.runner.drain();
+    expect((await db.atsPublication.findMany({ where: { shop: SHOP } })).map((p) => p.status)).toEqual(["published", "published"]);
     // The push waits for its window to close (AMAZON_PUSH_WINDOW_MS), then runs once for both SKUs.
     const deadline = Date.now() + 15_000;
     while (peer.state.catalog.mfnQuantity("J-CAP") !== 4 && Date.now() < deadline) {
