@@ -249,8 +249,8 @@ async function main() {
       if (minFeeds <= DEFAULT_LIMITS.jsonListingsFeedSubmissions.burst) {
         console.log(`                  ${minFeeds} feed(s) fit in JSON_LISTINGS_FEED's burst of 5, so the limit never binds: the ceiling share is the calls needed over the calls allowed, not a throughput.`);
       } else {
-        console.log(`                  ${minFeeds} feeds exceed JSON_LISTINGS_FEED's 5 per 5 minutes: each feed after the 5th waits for Amazon's bucket (60 s per submission at best; the client, which`);
-        console.log(`                  drains its createFeed bucket on the 429, waits ≈ 120 s — see bench/README.md), which is most of the submission time above.`);
+        console.log(`                  ${minFeeds} feeds exceed JSON_LISTINGS_FEED's 5 per 5 minutes: each feed after the 5th waits ≈ 60 s for that limit's bucket (the client keeps`);
+        console.log(`                  one per seller and feed type), which is most of the submission time above; the share above is the binding figure.`);
       }
       if (wallS > 300) console.log(`  note:           over 5 minutes because Amazon allows 5 JSON_LISTINGS_FEED submissions per 5 minutes; ${minFeeds} feeds need at least ${f1(((minFeeds - 5) * 300) / 5)} s of waiting.`);
       console.log(`  result:         ${phase1.accepted} of ${opt.skus} rows accepted; peer differs on ${phase1.peerMismatches} SKU(s); feed statuses ${[...new Set(phase1.feedStatuses)].join(", ")}`);
