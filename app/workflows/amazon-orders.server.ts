@@ -4,7 +4,7 @@ import { AmazonPayloadError, mapAmazonOrder, mapOrderChangeNotification, parseAm
 import { amazonCredentials, loadOrdersCheckpoint, markAmazonAccountError, saveOrdersCheckpoint, recordOrdersRunError, type AmazonCredentials } from "#app/modules/amazon/index";
 import { isConnectorError } from "#connectors/core/errors";
 import { sellerSkuMap } from "#app/modules/inventory/index";
-import { appendOrderEvent, applyOrderFacts, cancelOrder, findOrderByExternalId, intakeOrder, isOlderThanApplied, recordOrderWithoutStock, type OrdersDeps } from "#app/modules/orders/index";
+import { appendOrderEvent, applyOrderFacts, cancelOrder, findOrderByExternalId, intakeOrder, isOlderThanApplied, recordOrderWithoutStock, requestOrderHold, type OrdersDeps } from "#app/modules/orders/index";
 import type { SecretBox } from "#app/platform/crypto.server";
 import type { Db } from "#app/platform/db/client.server";
 import { DomainError } from "#app/platform/errors";
@@ -25,7 +25,8 @@ import type { Logger } from "#app/platform/logger.server";
  *  - Each order: MFN → the hub's intake (reserve → route → created once in Shopify by the
  *    `shopify.createOrder` job the routing outbox queues, attributed to the marketplace's
  *    channel); AFN (FBA) → recorded for visibility, no stock held; cancelled at Amazon →
- *    released; a buyer's cancellation request → on the timeline for a person to act on.
+ *    released; a buyer's cancellation request → its Shopify fulfillment put on hold and on the
+ *    timeline, for a person to cancel in Seller Central or release and ship.
  *    Updates older than the last applied one are ignored (lastUpdatedTime).
  *  - An order the hub cannot take (a malformed body, no seller SKU it knows) is stored as a
  *    quarantined inbound event with the reason, never dropped: `./oms events` and the
@@ -181,10 +182,7 @@ export async function applyAmazonOrder(deps: AmazonOrdersDeps, shop: string, cha
       await event(deps, shop, existing.id, "amazon.order_cancelled", mapped, `${intake.externalOrderId}:cancelled`);
       return "cancelled";
     }
-    if (mapped.cancellationRequested) {
-      // Amazon asks the seller to decide (accept → cancel it in Seller Central, or ship): a person's call.
-      await event(deps, shop, existing.id, "amazon.cancellation_requested", mapped, `${intake.externalOrderId}:cancel-request`);
-    }
+    if (mapped.cancellationRequested) await onCancellationRequested(deps, shop, existing.id, mapped);
     return "updated";
   }
   if (mapped.cancelled) {
@@ -210,7 +208,7 @@ export async function applyAmazonOrder(deps: AmazonOrdersDeps, shop: string, cha
   await applyOrderFacts(deps.db, shop, result.orderId, { updatedAt: mapped.updatedAt, fulfillmentStatus: mapped.status });
   if (!result.duplicate) {
     await event(deps, shop, result.orderId, "amazon.order_received", mapped, `${intake.externalOrderId}:received`);
-    if (mapped.cancellationRequested) await event(deps, shop, result.orderId, "amazon.cancellation_requested", mapped, `${intake.externalOrderId}:cancel-request`);
+    if (mapped.cancellationRequested) await onCancellationRequested(deps, shop, result.orderId, mapped);
   }
   return result.duplicate ? "unchanged" : "taken_in";
 }
@@ -233,8 +231,26 @@ async function retryQuarantinedOrders(deps: AmazonOrdersDeps, shop: string, chan
   return retried;
 }
 
+/**
+ * A buyer asked Amazon to cancel: the seller decides — cancel in Seller Central (the cancellation
+ * then comes back and releases the stock) or ship anyway.  Until then nobody should ship it, so
+ * the order's Shopify fulfillment orders are put on hold (this app's hold, released from the order
+ * page), once per request.  An order not in Shopify yet only gets the timeline entry.
+ */
+async function onCancellationRequested(deps: AmazonOrdersDeps, shop: string, orderId: string, m: MappedAmazonOrder) {
+  const { appended } = await event(deps, shop, orderId, "amazon.cancellation_requested", m, `${m.intake.externalOrderId}:cancel-request`);
+  if (!appended) return;
+  try {
+    await requestOrderHold({ db: deps.db, now: deps.now }, shop, orderId, { reason: "OTHER", note: "Amazon: the buyer asked to cancel. Cancel it in Seller Central, or release this hold to ship.", actor: ACTOR });
+  } catch (e) {
+    // Not in Shopify yet, already held, nothing open: the timeline entry is what a person acts on.
+    if (!(e instanceof DomainError)) throw e;
+    deps.logger.info("amazon cancellation request: no hold placed", { shop, orderId, reason: e.message });
+  }
+}
+
 async function event(deps: AmazonOrdersDeps, shop: string, orderId: string, kind: string, m: MappedAmazonOrder, sourceEventId: string) {
-  await appendOrderEvent(deps.db, {
+  return appendOrderEvent(deps.db, {
     shop,
     orderId,
     kind,

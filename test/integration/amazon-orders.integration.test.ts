@@ -8,6 +8,7 @@ import { startAmazonSandbox, type AmazonSandbox } from "#connectors/amazon/sandb
 import { fakeClock } from "#connectors/amazon/sandbox/test-fixtures";
 import { createMemoryBucketStore, createTokenBuckets } from "#connectors/core/token-bucket";
 import { saveAmazonAccount, type AmazonCredentials } from "#app/modules/amazon/index";
+import { appendOrderEvent, recordFulfillmentOrder, SHOPIFY_ORDER_CREATED_EVENT } from "#app/modules/orders/index";
 import { activateVersion, routingFixtures, saveDraft } from "#app/modules/routing/index";
 import { createSecretBox, parseKeyring } from "#app/platform/crypto.server";
 import type { Db } from "#app/platform/db/client.server";
@@ -173,12 +174,16 @@ describeEachDatabase("Amazon orders in", (tdb) => {
     expect((await db.inboundEvent.findUniqueOrThrow({ where: { id: kept.id } })).status).toBe("processed");
   });
 
-  it("a cancellation at Amazon releases the hub's hold; a buyer's request to cancel goes on the timeline", async () => {
+  it("a cancellation at Amazon releases the hub's hold; a buyer's request to cancel holds the Shopify fulfillment once and goes on the timeline", async () => {
     const { db } = tdb().handle;
     const [a, b] = peer.generateOrders(2, { fulfilledBy: "MERCHANT", skus: [{ sku: "DO-TEE", quantity: 3 }] });
     later();
     await pollAmazonOrders(deps(), { shop: SHOP, accountId });
     expect(await total(db, tee, "held")).toBe(6);
+    // Order b is already in Shopify (the createOrder job ran) with an open fulfillment order.
+    const hubB = await db.order.findFirstOrThrow({ where: { shop: SHOP, externalOrderId: b!.orderId } });
+    await appendOrderEvent(db, { shop: SHOP, orderId: hubB.id, kind: SHOPIFY_ORDER_CREATED_EVENT, source: "test", occurredAt: new Date(clock.now()), subjectId: "gid://shopify/Order/77", summary: {} });
+    await recordFulfillmentOrder(db, SHOP, { fulfillmentOrderId: "gid://shopify/FulfillmentOrder/770", status: "open", orderId: hubB.id, at: new Date(clock.now()) });
     peer.cancelOrder(a!.orderId, "MERCHANT");
     peer.requestCancellation(b!.orderId, "changed my mind");
     later();
@@ -187,7 +192,12 @@ describeEachDatabase("Amazon orders in", (tdb) => {
     expect(byId.get(a!.orderId)!.status).toBe("cancelled");
     expect(await total(db, tee, "held")).toBe(3);
     const events = await db.orderEvent.findMany({ where: { shop: SHOP, orderId: byId.get(b!.orderId)!.id } });
-    expect(events.map((e) => e.kind)).toContain("amazon.cancellation_requested");
+    expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(["amazon.cancellation_requested", "hold_requested"]));
+    // …its Shopify fulfillment goes on hold (this app's hold job), once, so nobody ships it meanwhile.
+    expect(await db.outboxMessage.count({ where: { shop: SHOP, topic: "shopify.holdFulfillment" } })).toBe(1);
+    later();
+    await pollAmazonOrders(deps(), { shop: SHOP, accountId });
+    expect(await db.outboxMessage.count({ where: { shop: SHOP, topic: "shopify.holdFulfillment" } })).toBe(1);
   });
 
   it("an ORDER_CHANGE notification delivered twice is stored once and applies the order once; a malformed one is refused", async () => {
