@@ -1,3 +1,4 @@
+import { FBA_LOCATION_NAME } from "#connectors/amazon/mappers/index";
 import { startAmazonSandbox, type AmazonSandbox, type AmazonSandboxSeed } from "#connectors/amazon/sandbox/index";
 import { listAmazonAccounts, saveAmazonAccount } from "#app/modules/amazon/index";
 import type { Db } from "#app/platform/db/client.server";
@@ -22,11 +23,17 @@ export async function amazonSeedFromHub(db: Db, shop: string): Promise<AmazonSan
   if (!channel) return { listings: [] };
   const listings = await db.channelListing.findMany({ where: { shop, channelId: channel.id }, orderBy: { externalSku: "asc" } });
   const variants = new Map((await db.variant.findMany({ where: { shop, id: { in: listings.map((l) => l.variantId) } }, select: { id: true, title: true } })).map((v) => [v.id, v.title]));
+  const fbaLocation = await db.location.findFirst({ where: { shop, name: FBA_LOCATION_NAME }, select: { id: true } });
+  const fbaUnits = new Map(fbaLocation ? (await db.inventoryLevel.findMany({ where: { shop, locationId: fbaLocation.id, available: { gt: 0 } }, select: { variantId: true, available: true } })).map((l) => [l.variantId, l.available]) : []);
   return {
     // Amazon shows what was last published there: a stale 10 each, until the hub publishes its ATS.
     listings: listings.map((l) => ({ sku: l.externalSku, ...(l.externalId ? { asin: l.externalId } : {}), title: variants.get(l.variantId) ?? l.externalSku, price: "48.00", quantity: 10 })),
-    // Every 25th SKU also has stock in Amazon's warehouses: the read-only "Amazon FBA" location.
-    fba: listings.filter((_, i) => i % 25 === 0).map((l, i) => ({ sku: l.externalSku, fulfillable: 10 + ((i * 7) % 40), inboundShipped: i % 3 === 0 ? 12 : 0 })),
+    // Amazon's warehouses hold what the hub's read-only "Amazon FBA" location was seeded with, so
+    // the first FBA read agrees; from then on Amazon is the truth for it.
+    fba: listings.flatMap((l, i) => {
+      const units = fbaUnits.get(l.variantId);
+      return units ? [{ sku: l.externalSku, fulfillable: units, inboundShipped: i % 3 === 0 ? 12 : 0 }] : [];
+    }),
   };
 }
 

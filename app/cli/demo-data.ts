@@ -38,7 +38,7 @@ export function demoCatalog(seed = 20261127): CatalogLoad {
     { key: "3pl-reno", name: "Reno 3PL", kind: "3pl", address1: "1200 Kleppe Ln", city: "Sparks", province: "NV", countryCode: "US", zip: "89431", latitude: 39.5296, longitude: -119.8138, timeZone: "America/Los_Angeles", handlingCostCents: 200, handlingDays: 1, routingPriority: 6 },
     { key: "3pl-allentown", name: "Allentown 3PL", kind: "3pl", address1: "7355 William Ave", city: "Allentown", province: "PA", countryCode: "US", zip: "18106", latitude: 40.6023, longitude: -75.4714, timeZone: "America/New_York", handlingCostCents: 200, handlingDays: 1, routingPriority: 6 },
     { key: "wholesale", name: "Wholesale DC", kind: "wholesale_dc", address1: "2500 Irving Blvd", city: "Dallas", province: "TX", countryCode: "US", zip: "75207", latitude: 32.7995, longitude: -96.8372, timeZone: "America/Chicago", openingHours: dcHours, shipsOnlineOrders: false, handlingCostCents: 90, handlingDays: 2, routingPriority: 7 },
-    { key: "fba", name: "Amazon FBA (US)", kind: "marketplace", readOnly: true, countryCode: "US", timeZone: "America/Los_Angeles", shipsOnlineOrders: false },
+    { key: "fba", name: "Amazon FBA", kind: "marketplace", readOnly: true, countryCode: "US", timeZone: "America/Los_Angeles", shipsOnlineOrders: false },
   ];
 
   const families = [

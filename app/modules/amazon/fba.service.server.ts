@@ -75,9 +75,8 @@ export async function applyFbaLevels(deps: { db: Db; now: () => Date }, args: { 
       locationId: location.id,
       quantities: l.quantities,
       sourceUpdatedAt: l.sourceUpdatedAt,
-      // LedgerSource has no "marketplace" yet (app/modules/inventory/ledger.server.ts); "sync" is the
-      // closest, and the reason and reference name Amazon FBA.
-      source: "sync",
+      // Amazon's own count of its warehouses: the marketplace is the source of these figures.
+      source: "marketplace",
       reason: "Amazon FBA inventory",
       reference: `amazon:${args.accountId}:${l.sku}`,
       actor: "amazon-fba",

@@ -113,7 +113,9 @@ export async function publishAmazonQuantity(
   const linked = accounts.flatMap((a) => accountMarketplaces(a.marketplaces).filter((m) => m.channelCode === channel.code).map((m) => ({ accountId: a.id, marketplaceId: m.marketplaceId, enabled: quantitiesEnabled(a.features) })));
   if (linked.length === 0) {
     const message = `no connected Amazon account sells through channel ${channel.code}`;
-    deps.logger?.warn("amazon quantity not published", { shop: args.shop, channel: channel.code, sku: args.sku, reason: message });
+    // Per SKU and frequent (every stock change on a channel not connected yet): debug only; the
+    // reason is stored on the SKU's publication for that channel.
+    deps.logger?.debug("amazon quantity not published", { shop: args.shop, channel: channel.code, sku: args.sku, reason: message });
     return { status: "no_account", message };
   }
   const targets = linked.filter((t) => t.enabled);
@@ -180,7 +182,9 @@ export function amazonAtsPublisher(deps: { db: Db; now: () => Date; logger?: Log
   return {
     publishWithOutcome,
     async publish(args) {
-      await publishWithOutcome(args);
+      const outcome = await publishWithOutcome(args);
+      // Why the figure went nowhere is kept on the channel's publication (the SKU page shows it).
+      return "message" in outcome ? { notPublished: outcome.message } : undefined;
     },
   };
 }

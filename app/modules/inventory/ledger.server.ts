@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db, DbTx } from "#app/platform/db/client.server";
 
-export type LedgerSource = "shopify_webhook" | "pos" | "marketplace_order" | "return" | "manual" | "sync" | "reservation" | "shopify_order";
+export type LedgerSource = "shopify_webhook" | "pos" | "marketplace_order" | "return" | "manual" | "sync" | "reservation" | "shopify_order" | "marketplace";
 
 export interface LedgerInput {
   shop: string;

@@ -23,6 +23,10 @@ export async function ensureMarketplaceLocation(db: Db | DbTx, shop: string, nam
     if (existing.shop !== shop) throw new Error(`location ${id} belongs to another shop`);
     return existing;
   }
+  // A location of that name made another way (the merchant's, a seed): names are unique per shop, so
+  // it is the one — adopted, never duplicated.
+  const named = await db.location.findFirst({ where: { shop, name } });
+  if (named) return named;
   // upsert on the primary key: a concurrent creator makes this an update of nothing, not a duplicate.
   return db.location.upsert({
     where: { id },

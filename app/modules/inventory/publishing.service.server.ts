@@ -41,9 +41,13 @@ export async function markAtsChanged(tx: Q, shop: string, variantIds: string[], 
   );
 }
 
-/** Something that delivers quantities to a channel (the Amazon/Shopify/portal connectors, later). */
+/**
+ * Something that delivers quantities to a channel (the Amazon connector; Shopify and portals later).
+ * It may say why it did not take the figure (no listing for the SKU, no account for the channel):
+ * that becomes the publication's status, shown with the ATS, instead of "published".
+ */
 export interface AtsPublisher {
-  publish(args: { shop: string; channelId: string; sku: string; quantity: number | null; action: "set" | "delist" }): Promise<void>;
+  publish(args: { shop: string; channelId: string; sku: string; quantity: number | null; action: "set" | "delist" }): Promise<void | { notPublished: string }>;
 }
 
 type PublishDeps = { db: Db; logger: Logger; now: () => Date; publisherFor: (channelKind: string) => AtsPublisher | undefined };
@@ -61,9 +65,12 @@ async function recordAndPublish(deps: PublishDeps, channel: { id: string; shop: 
   let publishedAt = prev?.lastPublishedAt ?? null;
   if (!unchanged) {
     if (publisher) {
-      await publisher.publish({ shop: channel.shop, channelId: channel.id, sku: variant.sku, quantity, action: result.publish.action });
-      status = "published";
-      publishedAt = deps.now();
+      const outcome = await publisher.publish({ shop: channel.shop, channelId: channel.id, sku: variant.sku, quantity, action: result.publish.action });
+      if (outcome?.notPublished) status = `not published: ${outcome.notPublished}`;
+      else {
+        status = "published";
+        publishedAt = deps.now();
+      }
     } else {
       status = `computed; no ${channel.kind} connector yet`;
     }
