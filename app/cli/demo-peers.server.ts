@@ -121,6 +121,7 @@ export async function startDemoPeers(runtime: AppRuntime, opts: { root: string; 
   const amazon = opts.amazonPort ? await startDemoAmazon(runtime, { port: opts.amazonPort }) : null;
   const job = await runtime.runner.add(SHOPIFY_IMPORT_JOB, { shop }, { shop, concurrencyKey: `shopify-import:${shop}` });
   let stream: { stop(): void } | null = null;
+  let warehouse: { stop(): void } | null = null;
   let stopped = false;
   const waitForImport = async () => {
     for (;;) {
@@ -138,6 +139,7 @@ export async function startDemoPeers(runtime: AppRuntime, opts: { root: string; 
       log.info("Shopify sandbox: orders arrive from the online store and POS", { everyMs: opts.orderEveryMs });
       // Amazon orders are created in Shopify by the hub: start them once the catalog is linked, a little less often.
       amazon?.startOrders(opts.orderEveryMs * 2);
+      if (amazon) warehouse = startDemoWarehouse(runtime, shopify, opts.orderEveryMs * 3);
     }
   };
   void waitForImport().catch((e) => log.error("demo peers: import watcher failed", { err: e }));
@@ -147,8 +149,55 @@ export async function startDemoPeers(runtime: AppRuntime, opts: { root: string; 
     async stop() {
       stopped = true;
       stream?.stop();
+      warehouse?.stop();
       await amazon?.stop();
       await shopify.stop();
     },
   };
+}
+
+/**
+ * The demo's warehouse: every `everyMs` it ships the oldest routed Amazon order the hub created in
+ * Shopify, and Shopify tells the app with a signed fulfillments/create webhook (UPS tracking), as it
+ * would when a fulfillment is created.  The app then consumes the reservation and confirms the
+ * shipment to Amazon.  The Shopify peer does not implement fulfillmentCreate (its README), so only
+ * the webhook is simulated here; its fulfillment orders stay open in the peer.
+ */
+function startDemoWarehouse(runtime: AppRuntime, shopify: ShopifySandbox, everyMs: number) {
+  const shop = runtime.env.SANDBOX_SHOP;
+  const log = runtime.logger.child({ component: "demo-peers" });
+  const shipped = new Set<string>();
+  let next = 880_000;
+  const tick = async () => {
+    const created = await runtime.db.orderEvent.findMany({ where: { shop, kind: "shopify.order_created" }, orderBy: { occurredAt: "asc" }, take: 200, select: { orderId: true, subjectId: true } });
+    for (const c of created) {
+      if (!c.subjectId || shipped.has(c.orderId)) continue;
+      const order = await runtime.db.order.findFirst({ where: { shop, id: c.orderId, status: "routed" }, select: { id: true, channelId: true } });
+      const channel = order ? await runtime.db.channel.findFirst({ where: { id: order.channelId }, select: { kind: true } }) : null;
+      if (!order || channel?.kind !== "amazon") continue;
+      const n = Number(/(\d+)$/.exec(c.subjectId)?.[1]);
+      const peerOrder = shopify.store.orders.find((o) => o.n === n);
+      if (!peerOrder) continue;
+      shipped.add(c.orderId);
+      const id = ++next;
+      const now = new Date().toISOString();
+      await shopify.emitWebhook("fulfillments/create", {
+        id,
+        admin_graphql_api_id: `gid://shopify/Fulfillment/${id}`,
+        order_id: peerOrder.n,
+        status: "success",
+        name: `${peerOrder.name}.1`,
+        created_at: now,
+        updated_at: now,
+        tracking_company: "UPS",
+        tracking_number: `1Z999AA1${String(id).padStart(10, "0")}`,
+        tracking_url: null,
+        line_items: peerOrder.lineItemNs.map((ln) => shopify.store.lineItem(ln)!).map((li) => ({ id: li.n, quantity: li.quantity, sku: li.sku })),
+      });
+      log.info("demo warehouse shipped an Amazon order (Shopify fulfillment webhook sent)", { orderId: c.orderId, shopifyOrder: peerOrder.name });
+      return;
+    }
+  };
+  const timer = setInterval(() => void tick().catch((e: unknown) => log.warn("demo warehouse failed", { err: e })), everyMs);
+  return { stop: () => clearInterval(timer) };
 }

@@ -117,4 +117,14 @@ describe("Amazon peer → order in → reserve → route → created in Shopify 
     await page.screenshot({ path: path.join(E2E_OUT, "amazon-listings.png"), fullPage: true });
     expect(watched.consoleErrors).toEqual([]);
   }, 200_000);
+
+  it("when the warehouse ships an Amazon order (Shopify's fulfillment webhook), the shipment is confirmed to Amazon and shown", async () => {
+    const confirmed = await waitForLog((r) => r.msg === "amazon shipment confirmed", "a shipment to be confirmed to Amazon", 150_000);
+    await page.goto(`${app.baseUrl}/app/amazon`, { waitUntil: "networkidle" });
+    const orders = await page.getByRole("region", { name: "Amazon orders of seller A2DEMOSELLER01" }).innerText();
+    expect(orders).toMatch(/Shipments confirmed to Amazon: [1-9]\d* confirmed/);
+    expect(orders).toContain(String(confirmed.amazonOrderId));
+    expect(orders).toMatch(/UPS\s+1Z999AA1\d+/);
+    expect(watched.consoleErrors).toEqual([]);
+  }, 200_000);
 });
