@@ -5,7 +5,7 @@ import { bootRuntime } from "#app/boot.server";
 import { listInboundEvents, listJobs, retryJob } from "#app/modules/operations/index";
 import { listShops } from "#app/modules/shops/index";
 import { listDataExports } from "#app/modules/privacy/index";
-import { getSkuDetail, type SkuDetail } from "#app/modules/inventory/index";
+import { getSkuDetail, setHubCount, setLocationStockSource, type SkuDetail } from "#app/modules/inventory/index";
 import { activateVersion, listVersions, rollback, saveDraft, simulateFiles, type Rule, type SimulationReport } from "#app/modules/routing/index";
 import { generateKeySpec } from "#app/platform/crypto.server";
 import { migrate } from "#app/platform/db/migrate.server";
@@ -53,6 +53,8 @@ Usage: oms <command> [options]
   route <order>        an order's routing decision with its trace (id, name or external id)
                        [--reroute] route it again now under the active profile
   inventory <sku>      quantities per location and ATS per channel with its explanation [--shop D]
+  stock-source <location> shopify|hub   whose counts are the truth there (hub: pushed to Shopify by compare-and-set)
+  stock-count <location> <sku> <on-hand> --note "why"   a count the hub owns (hub-sourced locations only)
   exports --shop D     customer data exports (customers/data_request); --json includes the content
   keygen               print a new OMS_ENCRYPTION_KEYS entry (put it first to rotate; keep old keys after it)
 
@@ -325,6 +327,25 @@ export async function main(argv: string[]): Promise<number> {
         if (!shop) throw new UsageError("--shop is required outside the sandbox");
         const detail = await getSkuDetail(rt.db, shop, sub, { ledgerLimit: 10 });
         output(values.json, detail, () => printSkuDetail(detail));
+        return 0;
+      });
+    case "stock-source":
+    case "stock-count":
+      return withRuntime(env, async (rt) => {
+        const shop = values.shop ?? (env.APP_MODE === "sandbox" ? env.SANDBOX_SHOP : undefined);
+        if (!shop) throw new UsageError("--shop is required outside the sandbox");
+        const deps = { db: rt.db, now: rt.now };
+        if (cmd === "stock-source") {
+          if (!sub || !arg) throw new UsageError("usage: oms stock-source <location name or id> shopify|hub");
+          const r = await setLocationStockSource(deps, shop, sub, arg);
+          output(values.json, r, () => console.log(`${r.name}: stock source ${r.stockSource}${r.stockSource === "hub" ? " (its counts are pushed to Shopify)" : " (mirrors Shopify)"}`));
+          return 0;
+        }
+        const onHand = positionals[3];
+        if (!sub || !arg || onHand === undefined) throw new UsageError('usage: oms stock-count <location> <sku> <on-hand> --note "why"');
+        const r = await setHubCount(deps, shop, { locationRef: sub, sku: arg, onHand: Number(onHand), reason: values.note ?? "", actor: `cli:${process.env.USER ?? "operator"}` });
+        await rt.relay.runOnce(); // the push job is queued; the serving process runs it
+        output(values.json, r, () => console.log(`${r.location} ${r.sku}: on hand ${r.onHand}, available ${r.available}; push to Shopify queued`));
         return 0;
       });
     case "routing":

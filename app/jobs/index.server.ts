@@ -20,7 +20,8 @@ import {
 import { SHOPIFY_HOLD_JOB, SHOPIFY_PICKUP_READY_JOB, SHOPIFY_RELEASE_HOLD_JOB, type FulfillmentActionJob } from "#app/modules/orders/index";
 import { isConnectorError } from "#connectors/core/errors";
 import { isPermanent } from "#app/platform/errors";
-import { expireHolds, publishAts, publishChannelAts, PUBLISH_ATS_JOB, PUBLISH_CHANNEL_JOB, type AtsPublisher } from "#app/modules/inventory/index";
+import { expireHolds, publishAts, publishChannelAts, PUBLISH_ATS_JOB, PUBLISH_CHANNEL_JOB, SHOPIFY_PUSH_INVENTORY_JOB, type AtsPublisher } from "#app/modules/inventory/index";
+import { pushHubInventory } from "#app/workflows/shopify-inventory-push.server";
 
 export const EXPIRE_HOLDS_JOB = "inventory.expireHolds";
 
@@ -92,6 +93,10 @@ export function registerJobs(runtime: AppRuntime) {
   runtime.runner.register<FulfillmentActionJob>(SHOPIFY_HOLD_JOB, (job) => holdShopifyFulfillment(writesDeps(job.data.shop), job.data));
   runtime.runner.register<FulfillmentActionJob>(SHOPIFY_RELEASE_HOLD_JOB, (job) => releaseShopifyHolds(writesDeps(job.data.shop), job.data));
   runtime.runner.register<FulfillmentActionJob>(SHOPIFY_PICKUP_READY_JOB, (job) => markShopifyPickupReady(writesDeps(job.data.shop), job.data));
+  // Counts of locations whose stock the hub owns, pushed to Shopify by compare-and-set.
+  runtime.runner.register<{ shop: string; locationId: string }>(SHOPIFY_PUSH_INVENTORY_JOB, (job) =>
+    pushHubInventory({ db, logger, client: runtime.shopifyAdmin.adminClientFor(job.data.shop) }, job.data),
+  );
   runtime.runner.repeat(EXPIRE_HOLDS_JOB, {}, 60_000);
   // Amazon: orders in (poll + notifications), shipments out, quantities out, FBA stock in.
   registerAmazonJobs(runtime);

@@ -8,7 +8,7 @@ import { batches, gidType, groupedObjects, readBulkRows, type BulkRow } from "#c
 import { BULK_CATALOG_QUERY, BULK_ORDERS_QUERY, bulkOrdersQuery } from "#connectors/shopify/bulk/queries";
 import { mapImportedOrder, orderWindowStart, type GraphqlLineItem, type GraphqlOrder, type ImportedOrder } from "#connectors/shopify/mappers/bulk";
 import { WebhookPayloadError } from "#connectors/shopify/mappers/json";
-import { applyLevelUpdates, applyShopifyLocation, consumeOrder, QUANTITY_NAMES, shopLocationRefs, type LevelUpdate, type QuantityName } from "#app/modules/inventory/index";
+import { applyLevelUpdates, applyShopifyLocation, consumeOrder, QUANTITY_NAMES, requestInventoryPush, shopLocationRefs, type LevelUpdate, type QuantityName } from "#app/modules/inventory/index";
 import {
   appendOrderEvent,
   applyOrderFacts,
@@ -504,8 +504,19 @@ async function importCatalogBulk(ctx: Ctx) {
   }
 }
 
-/** One transaction per batch of levels (a commit per level made 20 000 levels take ~2 minutes on SQLite). */
+/**
+ * One transaction per batch of levels (a commit per level made 20 000 levels take ~2 minutes on
+ * SQLite).  Levels at a location whose stock the hub owns are not mirrored: the hub's count is
+ * the truth there, and a push to Shopify is queued instead (shopify.pushInventory).
+ */
 async function applyLevels(ctx: Ctx, levels: LevelUpdate[]) {
+  if (levels.length === 0) return;
+  const hubOwned = new Set((await ctx.deps.db.location.findMany({ where: { shop: ctx.shop, stockSource: "hub" }, select: { id: true } })).map((l) => l.id));
+  if (hubOwned.size) {
+    const touched = new Set(levels.filter((l) => hubOwned.has(l.locationId)).map((l) => l.locationId));
+    for (const locationId of touched) await requestInventoryPush(ctx.deps.db, ctx.shop, locationId, ctx.deps.now());
+    levels = levels.filter((l) => !hubOwned.has(l.locationId));
+  }
   for (const r of await applyLevelUpdates(ctx.deps, levels)) {
     if (!r.applied) ctx.report.levels.ignoredOlder++;
     else if (r.changed.length === 0) ctx.report.levels.unchanged++;

@@ -30,6 +30,8 @@ import {
 } from "#connectors/shopify/mappers/index";
 import {
   applyLevelUpdate,
+  isHubOwnedLocation,
+  requestInventoryPush,
   applyShopifyLocation,
   consumeOrder,
   linkInventoryItem,
@@ -410,6 +412,16 @@ export function shopifyInboundHandlers(deps: ShopifyInboundDeps): Record<string,
     if (!target.found) {
       // Not an error: the item or location is not (yet) in the hub; the next resync brings it.
       log.info("inventory level for something the hub does not mirror: ignored", { shop: event.shop, topic, reason: target.reason });
+      return;
+    }
+    if (await isHubOwnedLocation(db, event.shop, target.locationId)) {
+      // The hub's count is the truth here: a Shopify figure that differs (the webhook carries
+      // `available`) is corrected by a push (which compares on_hand), not mirrored.
+      const level = await db.inventoryLevel.findUnique({ where: { variantId_locationId: { variantId: target.variantId, locationId: target.locationId } }, select: { available: true } });
+      if (m.quantities.available !== undefined && m.quantities.available !== (level?.available ?? 0)) {
+        await requestInventoryPush(db, event.shop, target.locationId, deps.now());
+        log.info("Shopify's count differs at a location the hub owns: pushing the hub's back", { shop: event.shop, item: m.inventoryItemGid, location: m.locationGid, shopify: m.quantities.available, hub: level?.available ?? 0 });
+      }
       return;
     }
     const r = await applyLevelUpdate(deps, {

@@ -63,3 +63,4 @@ export {
 } from "./shopify-sync.service.server";
 export { sellerSkuMap } from "./listings.server";
 export { ensureMarketplaceLocation, marketplaceLocationId } from "./marketplace-locations.server";
+export { SHOPIFY_PUSH_INVENTORY_JOB, STOCK_SOURCES, PUSH_WINDOW_MS, isHubOwnedLocation, requestInventoryPush, setLocationStockSource, setHubCount, type StockSource } from "./hub-counts.service.server";

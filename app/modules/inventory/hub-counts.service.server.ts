@@ -1,0 +1,86 @@
+import type { Db, DbTx } from "#app/platform/db/client.server";
+import { DomainError } from "#app/platform/errors";
+import { writeOutbox } from "#app/platform/outbox.server";
+import { applyLevelUpdate } from "./levels.service.server";
+
+/**
+ * Locations whose stock the hub owns (`Location.stockSource = "hub"`: a 3PL whose counts come to
+ * the hub, a warehouse counted in the hub).  Their counts are the truth: Shopify gets them pushed
+ * (job `shopify.pushInventory`, compare-and-set), and Shopify's own level webhooks for them do not
+ * overwrite the hub — a differing one triggers a push back.  Every other location mirrors Shopify.
+ */
+export const SHOPIFY_PUSH_INVENTORY_JOB = "shopify.pushInventory";
+export const STOCK_SOURCES = ["shopify", "hub"] as const;
+export type StockSource = (typeof STOCK_SOURCES)[number];
+/** Counts of one location within this window become one push. */
+export const PUSH_WINDOW_MS = 1_000;
+
+type Q = Db | DbTx;
+
+export async function isHubOwnedLocation(db: Q, shop: string, locationId: string): Promise<boolean> {
+  const l = await db.location.findFirst({ where: { shop, id: locationId }, select: { stockSource: true } });
+  return l?.stockSource === "hub";
+}
+
+/** Queue a push of one location's counts to Shopify (coalesced per window). */
+export async function requestInventoryPush(tx: Q, shop: string, locationId: string, now: Date) {
+  const window = Math.floor(now.getTime() / PUSH_WINDOW_MS);
+  await writeOutbox(tx, {
+    shop,
+    topic: SHOPIFY_PUSH_INVENTORY_JOB,
+    payload: { shop, locationId },
+    jobKey: `shopify-inventory:${locationId}`,
+    jobDedupeKey: `${SHOPIFY_PUSH_INVENTORY_JOB}:${locationId}:${window}`,
+    availableAt: new Date((window + 1) * PUSH_WINDOW_MS),
+  });
+}
+
+export async function setLocationStockSource(deps: { db: Db; now: () => Date }, shop: string, locationRef: string, source: string) {
+  if (!(STOCK_SOURCES as readonly string[]).includes(source)) throw DomainError.invalid("stockSource", `"${source}" is not a stock source: use shopify (mirror Shopify's counts) or hub (push the hub's counts to Shopify)`);
+  const location = await findLocation(deps.db, shop, locationRef);
+  await deps.db.$transaction(async (tx) => {
+    await tx.location.update({ where: { id: location.id }, data: { stockSource: source } });
+    // Becoming the owner: Shopify gets the hub's counts now.
+    if (source === "hub") await requestInventoryPush(tx, shop, location.id, deps.now());
+  });
+  return { locationId: location.id, name: location.name, stockSource: source as StockSource };
+}
+
+/**
+ * A count the hub owns (a cycle count, a 3PL's stock report): on hand becomes `onHand`, available
+ * moves by the same difference (what is committed stays committed), with a ledger entry, and the
+ * location's push to Shopify is queued.  Refused at a location that mirrors Shopify: there the count
+ * is changed in Shopify.
+ */
+export async function setHubCount(deps: { db: Db; now: () => Date }, shop: string, input: { locationRef: string; sku: string; onHand: number; reason: string; actor: string }) {
+  if (!Number.isInteger(input.onHand) || input.onHand < 0) throw DomainError.invalid("onHand", `must be a whole number ≥ 0, got ${input.onHand}`);
+  if (!input.reason.trim()) throw DomainError.invalid("reason", "say why the count changed (e.g. cycle count, 3PL stock report)");
+  const location = await findLocation(deps.db, shop, input.locationRef);
+  if (location.stockSource !== "hub") {
+    throw DomainError.invalid("location", `${location.name} mirrors Shopify's counts: change the count in Shopify, or make the hub its stock source first (oms stock-source --location "${location.name}" --source hub)`);
+  }
+  const variant = await deps.db.variant.findFirst({ where: { shop, sku: input.sku } });
+  if (!variant) throw DomainError.invalid("sku", `no SKU ${input.sku} in this shop`);
+  const level = await deps.db.inventoryLevel.findUnique({ where: { variantId_locationId: { variantId: variant.id, locationId: location.id } } });
+  const onHand = level?.onHand ?? 0;
+  const available = (level?.available ?? 0) + (input.onHand - onHand);
+  const now = deps.now();
+  const r = await applyLevelUpdate(deps, {
+    shop,
+    variantId: variant.id,
+    locationId: location.id,
+    quantities: { on_hand: input.onHand, available },
+    sourceUpdatedAt: now,
+    source: "manual",
+    reason: input.reason,
+    actor: input.actor,
+  });
+  if (r.applied && r.changed.length) await requestInventoryPush(deps.db, shop, location.id, now);
+  return { location: location.name, sku: input.sku, onHand: input.onHand, available, changed: r.applied ? r.changed.length : 0 };
+}
+
+async function findLocation(db: Db, shop: string, ref: string) {
+  const location = (await db.location.findFirst({ where: { shop, id: ref } })) ?? (await db.location.findFirst({ where: { shop, name: ref } }));
+  if (!location) throw DomainError.invalid("location", `no location "${ref}" in this shop`);
+  return location;
+}

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Location" ADD COLUMN     "stockSource" TEXT NOT NULL DEFAULT 'shopify';
+
