@@ -342,7 +342,7 @@ export async function main(argv: string[]): Promise<number> {
           return 0;
         }
         const onHand = positionals[3];
-        if (!sub || !arg || onHand === undefined) throw new UsageError('usage: oms stock-count <location> <sku> <on-hand> --note "why"');
+        if (!sub || !arg || onHand === undefined || !values.note) throw new UsageError('usage: oms stock-count <location> <sku> <on-hand> --note "why" (the note goes in the ledger)');
         const r = await setHubCount(deps, shop, { locationRef: sub, sku: arg, onHand: Number(onHand), reason: values.note ?? "", actor: `cli:${process.env.USER ?? "operator"}` });
         await rt.relay.runOnce(); // the push job is queued; the serving process runs it
         output(values.json, r, () => console.log(`${r.location} ${r.sku}: on hand ${r.onHand}, available ${r.available}; push to Shopify queued`));

@@ -57,7 +57,7 @@ export async function setHubCount(deps: { db: Db; now: () => Date }, shop: strin
   if (!input.reason.trim()) throw DomainError.invalid("reason", "say why the count changed (e.g. cycle count, 3PL stock report)");
   const location = await findLocation(deps.db, shop, input.locationRef);
   if (location.stockSource !== "hub") {
-    throw DomainError.invalid("location", `${location.name} mirrors Shopify's counts: change the count in Shopify, or make the hub its stock source first (oms stock-source --location "${location.name}" --source hub)`);
+    throw DomainError.invalid("location", `${location.name} mirrors Shopify's counts: change the count in Shopify, or make the hub its stock source first (oms stock-source "${location.name}" hub)`);
   }
   const variant = await deps.db.variant.findFirst({ where: { shop, sku: input.sku } });
   if (!variant) throw DomainError.invalid("sku", `no SKU ${input.sku} in this shop`);
