@@ -1,60 +1,22 @@
-import type {
-  ActionFunctionArgs,
-  HeadersFunction,
-  LoaderFunctionArgs,
-  MetaFunction,
-} from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import {
-  isRouteErrorResponse,
-  useActionData,
-  useLoaderData,
-  useNavigation,
-  useRouteError,
-  useSubmit,
-} from "@remix-run/react";
-import {
-  Badge,
-  Banner,
-  BlockStack,
-  InlineStack,
-  Layout,
-  Link,
-  Modal,
-  Page,
-  Select,
-  Text,
-  TextField,
-} from "@shopify/polaris";
+import { isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError, useSubmit } from "@remix-run/react";
+import { Badge, Banner, BlockStack, InlineStack, Layout, Link, Modal, Page, Select, Text, TextField } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useState } from "react";
 import { z } from "zod";
 import { CancelOrderModal } from "#app/components/orders/CancelOrderModal";
-import {
-  DecisionOutcome,
-  decisionMeta,
-} from "#app/components/orders/DecisionOutcome";
+import { DecisionOutcome, decisionMeta } from "#app/components/orders/DecisionOutcome";
 import { DecisionTrace } from "#app/components/orders/DecisionTrace";
 import { EarlierDecisions } from "#app/components/orders/EarlierDecisions";
 import { formatTime } from "#app/components/orders/format";
 import { OrderFacts } from "#app/components/orders/OrderFacts";
 import { OrderLines } from "#app/components/orders/OrderLines";
-import {
-  OrderStatusBadge,
-  statusLabel,
-} from "#app/components/orders/OrderStatusBadge";
+import { OrderStatusBadge, statusLabel } from "#app/components/orders/OrderStatusBadge";
 import { toOrderPageData } from "#app/components/orders/order-view.server";
 import { SectionCard } from "#app/components/orders/SectionCard";
-import type {
-  OrderActionIntent,
-  OrderView,
-} from "#app/components/orders/types";
-import {
-  OrderTimeline,
-  ShopifyFulfillmentOrders,
-  type FulfillmentOrderView,
-  type TimelineEntryView,
-} from "#app/components/orders/ShopifySections";
+import type { OrderActionIntent, OrderView } from "#app/components/orders/types";
+import { OrderTimeline, ShopifyFulfillmentOrders, type FulfillmentOrderView, type TimelineEntryView } from "#app/components/orders/ShopifySections";
 import {
   cancelOrder,
   findOrder,
@@ -72,11 +34,7 @@ import {
 } from "#app/modules/orders/index";
 import { humanize } from "#app/modules/routing/index";
 import { DomainError } from "#app/platform/errors";
-import {
-  HTTP_STATUS,
-  domainErrorFromZod,
-  errorResponse,
-} from "#app/platform/http.server";
+import { HTTP_STATUS, domainErrorFromZod, errorResponse } from "#app/platform/http.server";
 
 /**
  * One order: its facts, lines and reservations, the current routing decision with its full trace,
@@ -89,42 +47,20 @@ const ACTOR = "admin";
 
 /** The page's actions: routing's, and the Shopify fulfillment-order ones (run as jobs; the timeline shows the outcome). */
 type Intent = OrderActionIntent | "hold" | "release_hold" | "pickup_ready";
-type ActionResult =
-  | { ok: true; intent: Intent; message: string }
-  | { ok: false; intent: Intent | null; field: string | null; message: string };
+type ActionResult = { ok: true; intent: Intent; message: string } | { ok: false; intent: Intent | null; field: string | null; message: string };
 
 const actionForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("reroute") }),
-  z.object({
-    intent: z.literal("cancel"),
-    reason: z
-      .string()
-      .trim()
-      .min(1, "give a reason for cancelling")
-      .max(500, "at most 500 characters"),
-  }),
+  z.object({ intent: z.literal("cancel"), reason: z.string().trim().min(1, "give a reason for cancelling").max(500, "at most 500 characters") }),
   // reason and note are checked by the orders module (holdRequestSchema), which names the field.
-  z.object({
-    intent: z.literal("hold"),
-    reason: z.string(),
-    note: z.string().optional(),
-  }),
+  z.object({ intent: z.literal("hold"), reason: z.string(), note: z.string().optional() }),
   z.object({ intent: z.literal("release_hold") }),
   z.object({ intent: z.literal("pickup_ready") }),
 ]);
 
-const VERB: Record<Intent, string> = {
-  reroute: "re-route",
-  cancel: "cancel",
-  hold: "hold",
-  release_hold: "release the hold on",
-  pickup_ready: "mark ready for pickup",
-};
+const VERB: Record<Intent, string> = { reroute: "re-route", cancel: "cancel", hold: "hold", release_hold: "release the hold on", pickup_ready: "mark ready for pickup" };
 
-const HOLD_REASON_LABELS: Record<
-  (typeof FULFILLMENT_HOLD_REASONS)[number],
-  string
-> = {
+const HOLD_REASON_LABELS: Record<(typeof FULFILLMENT_HOLD_REASONS)[number], string> = {
   AWAITING_PAYMENT: "Awaiting payment",
   HIGH_RISK_OF_FRAUD: "High risk of fraud",
   INCORRECT_ADDRESS: "Incorrect address",
@@ -133,11 +69,7 @@ const HOLD_REASON_LABELS: Record<
   OTHER: "Other",
 };
 
-export const loader = async ({
-  request,
-  params,
-  context,
-}: LoaderFunctionArgs) => {
+export const loader = async ({ request, params, context }: LoaderFunctionArgs) => {
   const { runtime } = context;
   const { shop } = await runtime.auth.admin(request);
   let detail: OrderDetail;
@@ -145,29 +77,15 @@ export const loader = async ({
     // The id from the list; an external id or a name ("#1001") works too.
     detail = await getOrderDetail(runtime.db, shop, params.id ?? "");
   } catch (error) {
-    if (error instanceof DomainError && error.kind === "NOT_FOUND")
-      throw json(
-        { message: `Order ${params.id ?? ""} not found` },
-        { status: 404 }
-      );
+    if (error instanceof DomainError && error.kind === "NOT_FOUND") throw json({ message: `Order ${params.id ?? ""} not found` }, { status: 404 });
     throw errorResponse(error, runtime.logger);
   }
-  const [fos, timeline] = await Promise.all([
-    fulfillmentOrdersOf(runtime.db, shop, detail.order.id),
-    orderTimeline(runtime.db, shop, detail.order.id),
-  ]);
+  const [fos, timeline] = await Promise.all([fulfillmentOrdersOf(runtime.db, shop, detail.order.id), orderTimeline(runtime.db, shop, detail.order.id)]);
   const fulfillmentOrders: FulfillmentOrderView[] = fos.map((f) => ({
     fulfillmentOrderId: f.fulfillmentOrderId,
     status: f.status,
-    location: f.locationId
-      ? detail.locationNames[f.locationId] ?? f.locationId
-      : f.assignedLocationGid,
-    holds: parseHolds(f.holds).map(
-      (h) =>
-        `${h.reason.toLowerCase().replaceAll("_", " ")}${
-          h.heldByThisApp ? " (this app)" : ""
-        }${h.reasonNotes ? `: ${h.reasonNotes}` : ""}`
-    ),
+    location: f.locationId ? (detail.locationNames[f.locationId] ?? f.locationId) : f.assignedLocationGid,
+    holds: parseHolds(f.holds).map((h) => `${h.reason.toLowerCase().replaceAll("_", " ")}${h.heldByThisApp ? " (this app)" : ""}${h.reasonNotes ? `: ${h.reasonNotes}` : ""}`),
     updatedAt: f.updatedAt ? f.updatedAt.toISOString() : null,
   }));
   const events: TimelineEntryView[] = timeline.map((e) => ({
@@ -177,112 +95,61 @@ export const loader = async ({
     occurredAt: e.occurredAt.toISOString(),
     summary: humanize(
       Object.entries(e.summary)
-        .filter(
-          ([, v]) => v !== null && v !== undefined && typeof v !== "object"
-        )
+        .filter(([, v]) => v !== null && v !== undefined && typeof v !== "object")
         .map(([k, v]) => `${k}: ${String(v)}`)
         .join(", "),
-      detail.locationNames
+      detail.locationNames,
     ),
   }));
   const heldByThisApp = fos.some((f) => parseHolds(f.holds).some(isOwnHold));
   // The reasons travel as data: the orders module's index is server-only (a client import of it breaks the build).
-  const holdReasons = FULFILLMENT_HOLD_REASONS.map((r) => ({
-    value: r,
-    label: HOLD_REASON_LABELS[r],
-  }));
-  return json({
-    ...toOrderPageData(detail),
-    fulfillmentOrders,
-    events,
-    heldByThisApp,
-    holdReasons,
-  });
+  const holdReasons = FULFILLMENT_HOLD_REASONS.map((r) => ({ value: r, label: HOLD_REASON_LABELS[r] }));
+  return json({ ...toOrderPageData(detail), fulfillmentOrders, events, heldByThisApp, holdReasons });
 };
 
-export const action = async ({
-  request,
-  params,
-  context,
-}: ActionFunctionArgs) => {
+export const action = async ({ request, params, context }: ActionFunctionArgs) => {
   const { runtime } = context;
   const { shop } = await runtime.auth.admin(request);
   const raw = Object.fromEntries(await request.formData());
   const known = ["reroute", "cancel", "hold", "release_hold", "pickup_ready"];
-  const claimed: Intent | null = known.includes(String(raw.intent))
-    ? (String(raw.intent) as Intent)
-    : null;
+  const claimed: Intent | null = known.includes(String(raw.intent)) ? (String(raw.intent) as Intent) : null;
   const deps = { db: runtime.db, now: runtime.now, logger: runtime.logger };
   try {
-    if (!claimed)
-      throw DomainError.invalid(
-        "intent",
-        `unknown action "${String(raw.intent ?? "")}"`
-      );
+    if (!claimed) throw DomainError.invalid("intent", `unknown action "${String(raw.intent ?? "")}"`);
     const parsed = actionForm.safeParse(raw);
     if (!parsed.success) throw domainErrorFromZod(parsed.error);
     const form = parsed.data;
     const order = await findOrder(runtime.db, shop, params.id ?? "");
-    const ok = (message: string) =>
-      json<ActionResult>({ ok: true, intent: form.intent, message });
+    const ok = (message: string) => json<ActionResult>({ ok: true, intent: form.intent, message });
     switch (form.intent) {
       case "reroute": {
-        const r = await routeExistingOrder(deps, shop, order.id, {
-          trigger: "manual",
-          actor: ACTOR,
-        });
+        const r = await routeExistingOrder(deps, shop, order.id, { trigger: "manual", actor: ACTOR });
         const d = r.decision;
         return ok(
           d
-            ? `Re-routed ${order.name}: decision #${d.sequence}, ${statusLabel(
-                d.status,
-                d.queue
-              ).toLowerCase()}${d.ruleId ? ` by rule ${d.ruleId}` : ""}.`
-            : `${order.name} was not routed: there is no active routing profile. Activate one on the Routing page.`
+            ? `Re-routed ${order.name}: decision #${d.sequence}, ${statusLabel(d.status, d.queue).toLowerCase()}${d.ruleId ? ` by rule ${d.ruleId}` : ""}.`
+            : `${order.name} was not routed: there is no active routing profile. Activate one on the Routing page.`,
         );
       }
       case "cancel": {
-        const r = await cancelOrder(deps, shop, order.id, {
-          reason: form.reason,
-          actor: ACTOR,
-        });
-        return ok(
-          r.cancelled
-            ? `Cancelled ${order.name}; its reserved stock was released.`
-            : `${order.name} was already cancelled.`
-        );
+        const r = await cancelOrder(deps, shop, order.id, { reason: form.reason, actor: ACTOR });
+        return ok(r.cancelled ? `Cancelled ${order.name}; its reserved stock was released.` : `${order.name} was already cancelled.`);
       }
       case "hold":
-        await requestOrderHold(deps, shop, order.id, {
-          reason: form.reason as (typeof FULFILLMENT_HOLD_REASONS)[number],
-          note: form.note,
-          actor: ACTOR,
-        });
-        return ok(
-          `Hold requested for ${order.name}: its open fulfillment orders are put on hold in Shopify. The timeline shows when Shopify confirms.`
-        );
+        await requestOrderHold(deps, shop, order.id, { reason: form.reason as (typeof FULFILLMENT_HOLD_REASONS)[number], note: form.note, actor: ACTOR });
+        return ok(`Hold requested for ${order.name}: its open fulfillment orders are put on hold in Shopify. The timeline shows when Shopify confirms.`);
       case "release_hold":
         await requestHoldRelease(deps, shop, order.id, { actor: ACTOR });
-        return ok(
-          `Release requested for ${order.name}: only the holds this app placed are released. The timeline shows when Shopify confirms.`
-        );
+        return ok(`Release requested for ${order.name}: only the holds this app placed are released. The timeline shows when Shopify confirms.`);
       case "pickup_ready": {
-        const r = await requestPickupReady(deps, shop, order.id, {
-          actor: ACTOR,
-        });
-        return ok(
-          `${order.name} is being marked ready for pickup at ${r.storeName}; Shopify notifies the customer.`
-        );
+        const r = await requestPickupReady(deps, shop, order.id, { actor: ACTOR });
+        return ok(`${order.name} is being marked ready for pickup at ${r.storeName}; Shopify notifies the customer.`);
       }
     }
   } catch (error) {
     if (error instanceof DomainError) {
-      const field =
-        typeof error.details.field === "string" ? error.details.field : null;
-      return json<ActionResult>(
-        { ok: false, intent: claimed, field, message: error.message },
-        { status: HTTP_STATUS[error.kind] }
-      );
+      const field = typeof error.details.field === "string" ? error.details.field : null;
+      return json<ActionResult>({ ok: false, intent: claimed, field, message: error.message }, { status: HTTP_STATUS[error.kind] });
     }
     throw errorResponse(error, runtime.logger);
   }
@@ -320,35 +187,16 @@ function HoldOrderModal({
     >
       <Modal.Section>
         <BlockStack gap="300">
-          <Text as="p">
-            Every open fulfillment order of this order is put on hold in
-            Shopify, so nobody ships it until the hold is released. Holds placed
-            by other apps or staff are not touched.
-          </Text>
-          <Select
-            label="Reason"
-            options={reasons}
-            value={reason}
-            onChange={setReason}
-          />
-          <TextField
-            label="Note (optional)"
-            value={note}
-            onChange={setNote}
-            autoComplete="off"
-            maxLength={255}
-            showCharacterCount
-            placeholder="e.g. customer asked to check the street number"
-          />
+          <Text as="p">Every open fulfillment order of this order is put on hold in Shopify, so nobody ships it until the hold is released. Holds placed by other apps or staff are not touched.</Text>
+          <Select label="Reason" options={reasons} value={reason} onChange={setReason} />
+          <TextField label="Note (optional)" value={note} onChange={setNote} autoComplete="off" maxLength={255} showCharacterCount placeholder="e.g. customer asked to check the street number" />
         </BlockStack>
       </Modal.Section>
     </Modal>
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.order.name} · Orders` : "Order not found" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.order.name} · Orders` : "Order not found" }];
 
 /** Why the order is where it is, when that needs attention (a routed order's reason is in its decision). */
 function StatusBanner({ order }: { order: OrderView }) {
@@ -358,10 +206,7 @@ function StatusBanner({ order }: { order: OrderView }) {
       return null;
     case "queued":
       return (
-        <Banner
-          tone="warning"
-          title={`Queued${order.queue ? ` in ${order.queue}` : ""}`}
-        >
+        <Banner tone="warning" title={`Queued${order.queue ? ` in ${order.queue}` : ""}`}>
           <p>{reason ?? "Waiting for someone to act on it."}</p>
         </Banner>
       );
@@ -374,14 +219,7 @@ function StatusBanner({ order }: { order: OrderView }) {
     case "unroutable":
     case "refused":
       return (
-        <Banner
-          tone="critical"
-          title={
-            order.status === "refused"
-              ? "Refused: no stock could be reserved"
-              : "Unroutable: no location can ship it"
-          }
-        >
+        <Banner tone="critical" title={order.status === "refused" ? "Refused: no stock could be reserved" : "Unroutable: no location can ship it"}>
           <p>{reason ?? order.status}</p>
         </Banner>
       );
@@ -394,36 +232,21 @@ function StatusBanner({ order }: { order: OrderView }) {
     default:
       return (
         <Banner tone="info" title="Not routed yet">
-          <p>
-            {reason ??
-              "The order's stock is reserved; routing decides where it ships from."}
-          </p>
+          <p>{reason ?? "The order's stock is reserved; routing decides where it ships from."}</p>
         </Banner>
       );
   }
 }
 
 export default function OrderPage() {
-  const {
-    order,
-    lines,
-    decisions,
-    fulfillmentOrders,
-    events,
-    heldByThisApp,
-    holdReasons,
-  } = useLoaderData<typeof loader>();
+  const { order, lines, decisions, fulfillmentOrders, events, heldByThisApp, holdReasons } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const submit = useSubmit();
   const [cancelOpen, setCancelOpen] = useState(false);
   const [holdOpen, setHoldOpen] = useState(false);
-  const submitting = (intent: Intent) =>
-    navigation.state !== "idle" &&
-    navigation.formData?.get("intent") === intent;
-  const openFulfillment = fulfillmentOrders.some((f) =>
-    ["open", "scheduled", "on_hold", "in_progress"].includes(f.status)
-  );
+  const submitting = (intent: Intent) => navigation.state !== "idle" && navigation.formData?.get("intent") === intent;
+  const openFulfillment = fulfillmentOrders.some((f) => ["open", "scheduled", "on_hold", "in_progress"].includes(f.status));
 
   const [current, ...earlier] = decisions;
   const closed = order.status === "cancelled" || order.status === "refused";
@@ -437,61 +260,33 @@ export default function OrderPage() {
           {order.b2b ? <Badge tone="info">B2B</Badge> : null}
         </InlineStack>
       }
-      subtitle={`${order.channel.name} · placed ${formatTime(order.placedAt)}${
-        order.externalOrderId === order.name
-          ? ""
-          : ` · external id ${order.externalOrderId}`
-      }`}
+      subtitle={`${order.channel.name} · placed ${formatTime(order.placedAt)}${order.externalOrderId === order.name ? "" : ` · external id ${order.externalOrderId}`}`}
       backAction={{ content: "Orders", url: "/app/orders" }}
       primaryAction={{
         content: "Re-route now",
         onAction: () => submit({ intent: "reroute" }, { method: "post" }),
         loading: submitting("reroute"),
-        helpText: closed
-          ? `A ${order.status} order cannot be routed.`
-          : "Route again under the active profile, with today's stock and capacity.",
+        helpText: closed ? `A ${order.status} order cannot be routed.` : "Route again under the active profile, with today's stock and capacity.",
       }}
       // Cancel first: Polaris rolls the last actions up into "More actions" when the bar is narrow.
       secondaryActions={[
-        {
-          content: "Cancel order",
-          destructive: true,
-          disabled: order.status === "cancelled",
-          loading: submitting("cancel"),
-          onAction: () => setCancelOpen(true),
-        },
+        { content: "Cancel order", destructive: true, disabled: order.status === "cancelled", loading: submitting("cancel"), onAction: () => setCancelOpen(true) },
         {
           content: "Hold",
           disabled: !openFulfillment || heldByThisApp,
           loading: submitting("hold"),
-          helpText: heldByThisApp
-            ? "Already on hold by this app: release it first."
-            : openFulfillment
-            ? "Put its open fulfillment orders on hold in Shopify."
-            : "No open Shopify fulfillment order to hold.",
+          helpText: heldByThisApp ? "Already on hold by this app: release it first." : openFulfillment ? "Put its open fulfillment orders on hold in Shopify." : "No open Shopify fulfillment order to hold.",
           onAction: () => setHoldOpen(true),
         },
         {
           content: "Release hold",
           disabled: !heldByThisApp,
           loading: submitting("release_hold"),
-          helpText: heldByThisApp
-            ? "Release the holds this app placed (others' stay)."
-            : "No hold placed by this app.",
-          onAction: () =>
-            submit({ intent: "release_hold" }, { method: "post" }),
+          helpText: heldByThisApp ? "Release the holds this app placed (others' stay)." : "No hold placed by this app.",
+          onAction: () => submit({ intent: "release_hold" }, { method: "post" }),
         },
         ...(order.speed === "pickup"
-          ? [
-              {
-                content: "Mark ready for pickup",
-                loading: submitting("pickup_ready"),
-                helpText:
-                  "Shopify tells the customer the order is ready at the store.",
-                onAction: () =>
-                  submit({ intent: "pickup_ready" }, { method: "post" }),
-              },
-            ]
+          ? [{ content: "Mark ready for pickup", loading: submitting("pickup_ready"), helpText: "Shopify tells the customer the order is ready at the store.", onAction: () => submit({ intent: "pickup_ready" }, { method: "post" }) }]
           : []),
       ]}
       fullWidth
@@ -500,14 +295,7 @@ export default function OrderPage() {
         {/* Shown once the page has reloaded its data, so the message and the page agree. */}
         {result && navigation.state === "idle" ? (
           <Layout.Section>
-            <Banner
-              tone={result.ok ? "success" : "critical"}
-              title={
-                result.ok
-                  ? result.message
-                  : `Could not ${VERB[result.intent ?? "reroute"]} the order`
-              }
-            >
+            <Banner tone={result.ok ? "success" : "critical"} title={result.ok ? result.message : `Could not ${VERB[result.intent ?? "reroute"]} the order`}>
               {result.ok ? null : <p>{result.message}</p>}
             </Banner>
           </Layout.Section>
@@ -520,25 +308,17 @@ export default function OrderPage() {
         <Layout.Section>
           <BlockStack gap="400">
             <OrderLines lines={lines} currencyCode={order.currencyCode} />
-            <SectionCard
-              title="Routing decision"
-              subtitle={current ? decisionMeta(current) : undefined}
-            >
+            <SectionCard title="Routing decision" subtitle={current ? decisionMeta(current) : undefined}>
               {current ? (
                 <DecisionOutcome decision={current} />
               ) : (
                 <Text as="p" tone="subdued">
-                  {`Not routed yet${
-                    order.statusReason ? `: ${order.statusReason}` : "."
-                  }`}
+                  {`Not routed yet${order.statusReason ? `: ${order.statusReason}` : "."}`}
                 </Text>
               )}
             </SectionCard>
             {current ? (
-              <SectionCard
-                title="Decision trace"
-                subtitle="How the rules of the profile were tried, which locations each could use, and how the plans compared."
-              >
+              <SectionCard title="Decision trace" subtitle="How the rules of the profile were tried, which locations each could use, and how the plans compared.">
                 <DecisionTrace trace={current.trace} />
               </SectionCard>
             ) : null}
@@ -555,7 +335,7 @@ export default function OrderPage() {
           transition, which was seen to leave the dialog up after a successful cancel in loaded CI runs. */}
       {cancelOpen ? (
         <CancelOrderModal
-          open={cancelOpen}
+          open
           orderName={order.name}
           onClose={() => setCancelOpen(false)}
           onConfirm={(reason) => {
@@ -583,22 +363,12 @@ export function ErrorBoundary() {
   const error = useRouteError();
   if (isRouteErrorResponse(error) && error.status === 404) {
     const data: unknown = error.data;
-    const message =
-      data &&
-      typeof data === "object" &&
-      "message" in data &&
-      typeof data.message === "string"
-        ? data.message
-        : "Not found";
+    const message = data && typeof data === "object" && "message" in data && typeof data.message === "string" ? data.message : "Not found";
     return (
-      <Page
-        title="Order not found"
-        backAction={{ content: "Orders", url: "/app/orders" }}
-      >
+      <Page title="Order not found" backAction={{ content: "Orders", url: "/app/orders" }}>
         <Banner tone="critical" title={message}>
           <p>
-            It may belong to another shop, or the link is wrong.{" "}
-            <Link url="/app/orders">Search the orders</Link>.
+            It may belong to another shop, or the link is wrong. <Link url="/app/orders">Search the orders</Link>.
           </p>
         </Banner>
       </Page>
@@ -608,5 +378,4 @@ export function ErrorBoundary() {
   return boundary.error(error);
 }
 
-export const headers: HeadersFunction = (headersArgs) =>
-  boundary.headers(headersArgs);
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
