@@ -1,3 +1,4 @@
+import type http from "node:http";
 import { FBA_LOCATION_NAME } from "#connectors/amazon/mappers/index";
 import { startAmazonSandbox, type AmazonSandbox, type AmazonSandboxSeed } from "#connectors/amazon/sandbox/index";
 import { listAmazonAccounts, saveAmazonAccount } from "#app/modules/amazon/index";
@@ -43,7 +44,7 @@ export interface DemoAmazon {
   stop(): Promise<void>;
 }
 
-export async function startDemoAmazon(runtime: AppRuntime, opts: { port: number }): Promise<DemoAmazon> {
+export async function startDemoAmazon(runtime: AppRuntime, opts: { listener: http.Server }): Promise<DemoAmazon> {
   const shop = runtime.env.SANDBOX_SHOP;
   const log = runtime.logger.child({ component: "demo-peers" });
   const seed = await amazonSeedFromHub(runtime.db, shop);
@@ -51,7 +52,7 @@ export async function startDemoAmazon(runtime: AppRuntime, opts: { port: number 
   // hands the peer's message bodies straight to the same entry point an SQS poller would call.
   const notify = (body: unknown) =>
     void acceptOrderChangeNotification({ db: runtime.db, logger: runtime.logger, now: runtime.now }, body).catch((e: unknown) => log.warn("amazon notification not accepted", { err: e }));
-  const peer = await startAmazonSandbox({ port: opts.port, sellerId: DEMO_SELLER_ID, marketplaces: [DEMO_MARKETPLACE], seed, randomSeed: 7, onNotification: notify });
+  const peer = await startAmazonSandbox({ listener: opts.listener, sellerId: DEMO_SELLER_ID, marketplaces: [DEMO_MARKETPLACE], seed, randomSeed: 7, onNotification: notify });
   log.info("Amazon sandbox peer listening", { url: peer.url, listings: seed.listings.length, fbaSkus: seed.fba?.length ?? 0 });
   // Connect the demo seller as a merchant would (the LWA check included), without holding up the
   // demo: on a busy first start (seeding publishes thousands of ATS figures through synchronous

@@ -1,5 +1,6 @@
 import fs from "node:fs";
-import net from "node:net";
+import http from "node:http";
+import type net from "node:net";
 import path from "node:path";
 import { startShopifySandbox, type SandboxSeed, type ShopifySandbox } from "#connectors/shopify/sandbox/index";
 import type { Db } from "#app/platform/db/client.server";
@@ -15,16 +16,22 @@ import { SHOPIFY_IMPORT_JOB } from "#app/workflows/shopify-import.server";
  */
 export const DEMO_ADMIN_TOKEN = "shpat_sandbox_demo_token";
 
-/** A free loopback port, known before the runtime is built (its Admin URL must name it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
+/**
+ * A server listening on a free loopback port, bound before the runtime is built (its Admin URL must
+ * name the port) and handed to the peer as is.  Picking a port and closing it again left a gap in
+ * which any outbound connection could take it, and the peer's listen then failed with EADDRINUSE.
+ */
+export async function listenLoopback(): Promise<http.Server> {
+  const server = http.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
   });
+  return server;
+}
+
+export function portOf(server: http.Server): number {
+  return (server.address() as net.AddressInfo).port;
 }
 
 /** topic → route path, read from shopify.app.toml: the file Shopify itself reads is the one source. */
@@ -103,11 +110,11 @@ export interface DemoPeers {
  * Start the Shopify peer for the demo shop, queue the import (linking hub rows to Shopify's ids),
  * and once it has finished, start the stream of online-store and POS orders.
  */
-export async function startDemoPeers(runtime: AppRuntime, opts: { root: string; port: number; amazonPort: number | null; appUrl: string; schemaDir: string; orderEveryMs: number }): Promise<DemoPeers> {
+export async function startDemoPeers(runtime: AppRuntime, opts: { root: string; listener: http.Server; amazonListener: http.Server | null; appUrl: string; schemaDir: string; orderEveryMs: number }): Promise<DemoPeers> {
   const shop = runtime.env.SANDBOX_SHOP;
   const log = runtime.logger.child({ component: "demo-peers" });
   const shopify = await startShopifySandbox({
-    port: opts.port,
+    listener: opts.listener,
     schemaDir: opts.schemaDir,
     shop,
     seed: await shopifySeedFromHub(runtime.db, shop),
@@ -118,7 +125,7 @@ export async function startDemoPeers(runtime: AppRuntime, opts: { root: string; 
     logger: { info: (msg, data) => log.debug(msg, data), warn: (msg, data) => log.warn(msg, data) },
   });
   log.info("Shopify sandbox peer listening", { url: shopify.url });
-  const amazon = opts.amazonPort ? await startDemoAmazon(runtime, { port: opts.amazonPort }) : null;
+  const amazon = opts.amazonListener ? await startDemoAmazon(runtime, { listener: opts.amazonListener }) : null;
   const job = await runtime.runner.add(SHOPIFY_IMPORT_JOB, { shop }, { shop, concurrencyKey: `shopify-import:${shop}` });
   let stream: { stop(): void } | null = null;
   let warehouse: { stop(): void } | null = null;

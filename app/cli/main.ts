@@ -13,7 +13,7 @@ import { parseEnv, type Env } from "#app/platform/env.server";
 import type { AppRuntime } from "#app/platform/runtime.server";
 import { findOrder, getOrderDetail, listOrders, routeExistingOrder, whatIf } from "#app/modules/orders/index";
 import { printOrderRouting, printWhatIf } from "./print-routing";
-import { DEMO_ADMIN_TOKEN, freePort, startDemoPeers, type DemoPeers } from "./demo-peers.server";
+import { DEMO_ADMIN_TOKEN, listenLoopback, portOf, startDemoPeers, type DemoPeers } from "./demo-peers.server";
 import { seedDemoShop } from "./seed.server";
 import { startServer } from "./serve.server";
 
@@ -172,11 +172,11 @@ async function serve(env: Env, opts: { demo: boolean }) {
   // URL from the start, so the port is chosen first.
   const schemaDir = process.env.OMS_SHOPIFY_SCHEMA_DIR;
   const withPeers = opts.demo && env.APP_MODE === "sandbox" && !env.SHOPIFY_ADMIN_URL && process.env.OMS_DEMO_PEERS !== "0";
-  const peerPort = withPeers && schemaDir ? await freePort() : null;
-  if (peerPort) env = { ...env, SHOPIFY_ADMIN_URL: `http://127.0.0.1:${peerPort}`, SHOPIFY_ADMIN_TOKEN: DEMO_ADMIN_TOKEN };
+  const peerListener = withPeers && schemaDir ? await listenLoopback() : null;
+  if (peerListener) env = { ...env, SHOPIFY_ADMIN_URL: `http://127.0.0.1:${portOf(peerListener)}`, SHOPIFY_ADMIN_TOKEN: DEMO_ADMIN_TOKEN };
   // …and the Amazon SP-API peer: every Amazon call of the runtime goes there (AMAZON_SANDBOX_URL).
-  const amazonPort = peerPort && !env.AMAZON_SANDBOX_URL ? await freePort() : null;
-  if (amazonPort) env = { ...env, AMAZON_SANDBOX_URL: `http://127.0.0.1:${amazonPort}` };
+  const amazonListener = peerListener && !env.AMAZON_SANDBOX_URL ? await listenLoopback() : null;
+  if (amazonListener) env = { ...env, AMAZON_SANDBOX_URL: `http://127.0.0.1:${portOf(amazonListener)}` };
   const runtime = bootRuntime(env);
   const log = runtime.logger;
   if (opts.demo) {
@@ -194,9 +194,9 @@ async function serve(env: Env, opts: { demo: boolean }) {
   const server = await startServer(runtime, { root: ROOT, host: env.HOST, port: env.PORT });
   let peers: DemoPeers | null = null;
   if (withPeers && !schemaDir) log.warn("Shopify sandbox peer not started: OMS_SHOPIFY_SCHEMA_DIR is not set (run through ./oms, which fetches Shopify's schemas)");
-  if (peerPort && schemaDir) {
+  if (peerListener && schemaDir) {
     const orderEveryMs = Number(process.env.OMS_DEMO_ORDER_EVERY_MS ?? "20000");
-    peers = await startDemoPeers(runtime, { root: ROOT, port: peerPort, amazonPort, appUrl: server.url, schemaDir, orderEveryMs: Number.isFinite(orderEveryMs) ? orderEveryMs : 20000 });
+    peers = await startDemoPeers(runtime, { root: ROOT, listener: peerListener, amazonListener, appUrl: server.url, schemaDir, orderEveryMs: Number.isFinite(orderEveryMs) ? orderEveryMs : 20000 });
   }
   const banner = env.APP_MODE === "sandbox" ? `Sandbox admin UI: ${server.url}/app` : `App listening on ${server.url}`;
   log.info(banner, { mode: env.APP_MODE, database: runtime.provider });

@@ -31,6 +31,8 @@ import { invalidInput, isoUtc, parseIsoDateTime, PeerError, prng } from "./util"
 export interface AmazonSandboxConfig {
   /** Port on 127.0.0.1 (0 or omitted: any free port). */
   port?: number;
+  /** A server already listening on loopback (port is then ignored); the peer serves on it and closes it on close(). */
+  listener?: http.Server;
   sellerId: string;
   /** Marketplace ids the seller sells in, e.g. ["ATVPDKIKX0DER"]. */
   marketplaces: string[];
@@ -723,16 +725,18 @@ export async function startAmazonSandbox(config: AmazonSandboxConfig): Promise<A
     }
   };
 
-  const server = http.createServer((req, res) => {
+  const server = config.listener ?? http.createServer();
+  server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     handle(req, res).catch((e: unknown) => {
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
       res.end(JSON.stringify({ errors: [{ code: "InternalFailure", message: "We encountered an internal error. Please try again.", details: String((e as Error)?.message ?? e) }] }));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.port ?? 0, "127.0.0.1", () => resolve());
-  });
+  if (!config.listener)
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.port ?? 0, "127.0.0.1", () => resolve());
+    });
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const streams = new Set<NodeJS.Timeout>();

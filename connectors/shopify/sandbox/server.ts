@@ -263,7 +263,8 @@ export async function startShopifySandbox(config: ShopifySandboxConfig): Promise
     fs.createReadStream(op.filePath).pipe(res);
   };
 
-  const server = http.createServer((req, res) => {
+  const server = config.listener ?? http.createServer();
+  server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://sandbox");
     // Also under /shops/<shop>/…, the multi-shop base URL the fetch transport supports ("{shop}").
     const gql = /^(?:\/shops\/([^/]+))?\/admin\/api\/([^/]+)\/graphql\.json$/.exec(url.pathname);
@@ -286,12 +287,13 @@ export async function startShopifySandbox(config: ShopifySandboxConfig): Promise
     if (url.pathname === "/__sandbox/stats") return done(json(res, 200, stats()));
     return done(json(res, 404, { errors: "Not Found" }));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.port ?? 0, config.host ?? "127.0.0.1", () => resolve());
-  });
+  if (!config.listener)
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.port ?? 0, config.host ?? "127.0.0.1", () => resolve());
+    });
   const address = server.address() as AddressInfo;
-  baseUrl = `http://${config.host ?? "127.0.0.1"}:${address.port}`;
+  baseUrl = `http://${config.listener ? "127.0.0.1" : (config.host ?? "127.0.0.1")}:${address.port}`;
   logger.info(`Shopify sandbox for ${config.shop} listening on ${baseUrl}`, { versions, locations: store.locations.length, variants: store.variants.length });
 
   const generator = new OrderGenerator(store, 20261127);

@@ -1,3 +1,4 @@
+import type { Server } from "node:http";
 import type { SandboxSeed } from "./seed";
 
 export interface SandboxLogger {
@@ -11,6 +12,12 @@ export interface ShopifySandboxConfig {
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
+  /**
+   * A server already listening on 127.0.0.1 (port and host are then ignored): the peer serves on it and closes it on
+   * stop.  The demo binds it before building the runtime, which must know the peer's URL, so no other
+   * socket can take the port in between (a closed "free port" can be taken by any outbound connect).
+   */
+  listener?: Server;
   /** Directory holding Shopify's introspection files (`admin_2026-10.json.gz`); served versions = files present. */
   schemaDir: string;
   /** The shop's myshopify domain ("demo-outfitters.myshopify.com"). */
