@@ -24,32 +24,31 @@ export interface RecordResult {
   duplicate: boolean;
 }
 
-export async function recordInboundEvent(db: Db, input: InboundEventInput): Promise<RecordResult> {
+/** The columns every stored event has, whatever becomes of it. */
+function eventRow(input: InboundEventInput) {
+  return {
+    id: randomUUID(),
+    shop: input.shop,
+    source: input.source,
+    externalId: input.externalId,
+    topic: input.topic,
+    payload: input.payload,
+    headers: input.headers ? JSON.stringify(input.headers) : null,
+    occurredAt: input.occurredAt ?? null,
+  };
+}
+
+/**
+ * Store an event once: `insert` writes the row (and whatever must commit with it); a unique
+ * violation on (shop, source, externalId) means it is already stored, and the stored row's id is
+ * returned as a duplicate.
+ */
+async function storeOnce(db: Db, input: InboundEventInput, insert: (row: ReturnType<typeof eventRow>) => Promise<unknown>): Promise<RecordResult> {
   if (!input.externalId) throw new Error("inbound event needs an external id to be idempotent");
-  const id = randomUUID();
+  const row = eventRow(input);
   try {
-    await db.$transaction(async (tx) => {
-      await tx.inboundEvent.create({
-        data: {
-          id,
-          shop: input.shop,
-          source: input.source,
-          externalId: input.externalId,
-          topic: input.topic,
-          payload: input.payload,
-          headers: input.headers ? JSON.stringify(input.headers) : null,
-          occurredAt: input.occurredAt ?? null,
-        },
-      });
-      await writeOutbox(tx, {
-        shop: input.shop,
-        topic: PROCESS_INBOUND_EVENT,
-        payload: { eventId: id },
-        // Events of one shop and topic family are processed one at a time, in arrival order.
-        jobKey: `${input.shop}|${input.source}|${input.topic.split("_")[0]}`,
-      });
-    });
-    return { id, duplicate: false };
+    await insert(row);
+    return { id: row.id, duplicate: false };
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
     const existing = await db.inboundEvent.findUniqueOrThrow({
@@ -60,35 +59,30 @@ export async function recordInboundEvent(db: Db, input: InboundEventInput): Prom
   }
 }
 
+export async function recordInboundEvent(db: Db, input: InboundEventInput): Promise<RecordResult> {
+  return storeOnce(db, input, (row) =>
+    db.$transaction(async (tx) => {
+      await tx.inboundEvent.create({ data: row });
+      await writeOutbox(tx, {
+        shop: input.shop,
+        topic: PROCESS_INBOUND_EVENT,
+        payload: { eventId: row.id },
+        // Events of one shop and topic family are processed one at a time, in arrival order.
+        jobKey: `${input.shop}|${input.source}|${input.topic.split("_")[0]}`,
+      });
+    }),
+  );
+}
+
 /**
  * Keep something a connector could not take in (a malformed order, an unknown SKU) where people see
  * it — status "quarantined" with the reason — without queueing it for processing.  Idempotent on
  * (shop, source, externalId): the same failure seen again is not stored twice.
  */
 export async function recordQuarantinedEvent(db: Db, input: InboundEventInput & { error: string; now: Date }): Promise<RecordResult> {
-  const id = randomUUID();
-  try {
-    await db.inboundEvent.create({
-      data: {
-        id,
-        shop: input.shop,
-        source: input.source,
-        externalId: input.externalId,
-        topic: input.topic,
-        payload: input.payload,
-        headers: input.headers ? JSON.stringify(input.headers) : null,
-        occurredAt: input.occurredAt ?? null,
-        status: "quarantined",
-        error: input.error.slice(0, 2000),
-        processedAt: input.now,
-      },
-    });
-    return { id, duplicate: false };
-  } catch (e) {
-    if (!isUniqueViolation(e)) throw e;
-    const existing = await db.inboundEvent.findUniqueOrThrow({ where: { shop_source_externalId: { shop: input.shop, source: input.source, externalId: input.externalId } }, select: { id: true } });
-    return { id: existing.id, duplicate: true };
-  }
+  return storeOnce(db, input, (row) =>
+    db.inboundEvent.create({ data: { ...row, status: "quarantined", error: input.error.slice(0, 2000), processedAt: input.now } }),
+  );
 }
 
 export type InboundEventRow = Awaited<ReturnType<Db["inboundEvent"]["findUniqueOrThrow"]>>;

@@ -1,5 +1,5 @@
 import { beforeEach, expect, it } from "vitest";
-import { createInboundEventProcessor, recordInboundEvent } from "#app/platform/inbound-events.server";
+import { createInboundEventProcessor, recordInboundEvent, recordQuarantinedEvent } from "#app/platform/inbound-events.server";
 import { createOutboxRelay, writeOutbox } from "#app/platform/outbox.server";
 import { createInProcessRunner } from "#app/platform/queue/in-process-runner.server";
 import type { JobQueue } from "#app/platform/queue/types";
@@ -72,6 +72,19 @@ describeEachDatabase("outbox and inbound events", (tdb) => {
     expect(other.duplicate).toBe(false);
     expect(await db.inboundEvent.count()).toBe(2);
     expect(await db.outboxMessage.count()).toBe(2);
+  });
+
+  it("keeps a quarantined event once, with its reason and no job; the same failure seen again is the stored row", async () => {
+    const { db } = tdb().handle;
+    const now = new Date("2026-11-27T10:00:00Z");
+    const ev = { shop: "a.myshopify.com", source: "amazon.order", externalId: "111-1@2026-11-27T09:00:00Z", topic: "amazon/order", payload: "{}", now, error: "no listing for seller SKU X" };
+    const first = await recordQuarantinedEvent(db, ev);
+    expect(first.duplicate).toBe(false);
+    const again = await recordQuarantinedEvent(db, { ...ev, error: "seen again" });
+    expect(again).toEqual({ id: first.id, duplicate: true });
+    expect(await db.inboundEvent.findMany()).toEqual([expect.objectContaining({ id: first.id, status: "quarantined", error: "no listing for seller SKU X", processedAt: now })]);
+    expect(await db.outboxMessage.count()).toBe(0);
+    await expect(recordQuarantinedEvent(db, { ...ev, externalId: "" })).rejects.toThrow("inbound event needs an external id to be idempotent");
   });
 
   it("processes an event once, quarantines one nobody handles, and records a handler failure for retry", async () => {
