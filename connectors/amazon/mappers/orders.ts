@@ -26,6 +26,7 @@
  * Buyer name and e-mail are not copied (PII the hub does not need to route; brief §6.8).
  */
 import { z } from "zod";
+import type { HubOrderInput } from "#connectors/core/order-intake";
 import { channelCodeFor, marketplace } from "./marketplaces";
 import { AmazonPayloadError, decimalToCents, parseAmazon } from "./errors";
 
@@ -53,24 +54,7 @@ export const amazonOrderSchema = z.object({
 });
 export type AmazonOrder = z.output<typeof amazonOrderSchema>;
 
-/** What the hub's order intake takes (app/modules/orders orderIntakeSchema), as plain data. */
-export interface HubOrderInput {
-  channel: string;
-  externalOrderId: string;
-  name: string;
-  placedAt: Date;
-  speed: "standard" | "expedited" | "same_day" | "pickup";
-  b2b: boolean;
-  companyId: string | null;
-  customerRef: string | null;
-  customerTags: string[];
-  destination: { countryCode: string; provinceCode: string | null; zip: string | null; city: string | null; lat: number | null; lng: number | null };
-  pickupLocationId: string | null;
-  valueCents?: number;
-  currencyCode: string;
-  paid: boolean;
-  lines: { lineKey: string; sku: string; quantity: number; title: string; priceCents: number }[];
-}
+export type { HubOrderInput };
 
 export interface MappedAmazonOrder {
   intake: HubOrderInput;

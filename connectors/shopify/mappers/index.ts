@@ -13,7 +13,6 @@ export {
   CHANNEL_BY_SOURCE_NAME,
   B2B_CHANNEL,
   DEFAULT_CHANNEL,
-  type HubOrderInput,
   type OrderFacts,
   type MappedOrder,
   type ShopLocationRef,

@@ -30,6 +30,7 @@
  * removals) above zero; the rest are reported in `skippedLines` (they hold no stock).
  */
 import { z } from "zod";
+import type { HubOrderInput } from "#connectors/core/order-intake";
 import { gidOf, toGid, type NumericId } from "./ids";
 import { WebhookPayloadError } from "./json";
 import { moneyCents, numericId, parsePayload, timestamp } from "./schema";
@@ -103,25 +104,6 @@ export interface ShopLocationRef {
   city: string | null;
   latitude: number | null;
   longitude: number | null;
-}
-
-/** What the hub's order intake takes (app/modules/orders orderIntakeSchema), as plain data. */
-export interface HubOrderInput {
-  channel: string;
-  externalOrderId: string;
-  name: string;
-  placedAt: Date;
-  speed: "standard" | "expedited" | "same_day" | "pickup";
-  b2b: boolean;
-  companyId: string | null;
-  customerRef: string | null;
-  customerTags: string[];
-  destination: { countryCode: string; provinceCode: string | null; zip: string | null; city: string | null; lat: number | null; lng: number | null };
-  pickupLocationId: string | null;
-  valueCents?: number;
-  currencyCode: string;
-  paid: boolean;
-  lines: { lineKey: string; sku: string; quantity: number; title: string; priceCents: number }[];
 }
 
 /** The order's status facts, guarded by `updatedAt` when applied. */
