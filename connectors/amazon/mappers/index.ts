@@ -1,7 +1,7 @@
 /** Pure mappers between Amazon SP-API payloads and plain hub inputs (no I/O, time passed in; zod at the edge). */
 export { AmazonPayloadError, parseAmazon, decimalToCents } from "./errors";
 export { MARKETPLACES, marketplace, channelCodeFor, type Marketplace } from "./marketplaces";
-export { parseAmazonOrder, mapAmazonOrder, amazonOrderSchema, type AmazonOrder, type HubOrderInput, type MappedAmazonOrder } from "./orders";
+export { parseAmazonOrder, mapAmazonOrder, amazonOrderSchema, type AmazonOrder, type MappedAmazonOrder } from "./orders";
 export { mapOrderChangeNotification, type OrderChangeTrigger, type OrderChangeType } from "./notifications";
 export {
   quantityPatchBody,
