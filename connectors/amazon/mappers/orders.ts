@@ -54,8 +54,6 @@ export const amazonOrderSchema = z.object({
 });
 export type AmazonOrder = z.output<typeof amazonOrderSchema>;
 
-export type { HubOrderInput };
-
 export interface MappedAmazonOrder {
   intake: HubOrderInput;
   /** FBA order: shown for visibility; the hub reserves and routes nothing. */
