@@ -58,7 +58,7 @@ const aad = (shop: string, accountId: string, what: "lwaClientSecret" | "refresh
 
 type Row = NonNullable<Awaited<ReturnType<Db["amazonAccount"]["findFirst"]>>>;
 
-function parseFeatures(raw: string): AmazonFeatures {
+export function parseFeatures(raw: string): AmazonFeatures {
   try {
     return { ...DEFAULT_FEATURES, ...(JSON.parse(raw) as Partial<AmazonFeatures>) };
   } catch {
@@ -66,7 +66,7 @@ function parseFeatures(raw: string): AmazonFeatures {
   }
 }
 
-function parseMarketplaces(raw: string): { marketplaceId: string; channelCode: string }[] {
+export function parseMarketplaces(raw: string): { marketplaceId: string; channelCode: string }[] {
   try {
     const v = JSON.parse(raw) as unknown;
     return Array.isArray(v) ? (v as { marketplaceId: string; channelCode: string }[]) : [];

@@ -9,6 +9,8 @@ export {
   markAmazonAccountError,
   amazonCredentials,
   connectedAmazonAccounts,
+  parseFeatures,
+  parseMarketplaces,
   purgeAmazonData,
   type AmazonAccountsDeps,
   type AmazonAccountView,
