@@ -3,7 +3,7 @@ import type { SpApiClient } from "#connectors/amazon/client/sp-api-client";
 import { AmazonPayloadError, amazonCarrier } from "#connectors/amazon/mappers/index";
 import { isConnectorError } from "#connectors/core/errors";
 import type { MappedFulfillment } from "#connectors/shopify/mappers/fulfillments";
-import { amazonCredentials, type AmazonCredentials } from "#app/modules/amazon/index";
+import { amazonCredentials, parseFeatures, parseMarketplaces, type AmazonCredentials } from "#app/modules/amazon/index";
 import { appendOrderEvent, orderLinesOf } from "#app/modules/orders/index";
 import type { SecretBox } from "#app/platform/crypto.server";
 import type { Db } from "#app/platform/db/client.server";
@@ -46,9 +46,9 @@ export async function requestAmazonShipmentConfirmation(
   const channel = await db.channel.findFirst({ where: { id: order.channelId, shop: args.shop } });
   if (channel?.kind !== "amazon") return { queued: false, reason: "not an Amazon order" };
   const accounts = await db.amazonAccount.findMany({ where: { shop: args.shop, status: { in: ["connected", "error"] } } });
-  const account = accounts.map((a) => ({ a, m: (JSON.parse(a.marketplaces) as { marketplaceId: string; channelCode: string }[]).find((x) => x.channelCode === channel.code) })).find((x) => x.m);
+  const account = accounts.map((a) => ({ a, m: parseMarketplaces(a.marketplaces).find((x) => x.channelCode === channel.code) })).find((x) => x.m);
   if (!account?.m) return refuse(deps, args.shop, order.id, f, `no connected Amazon account sells through channel ${channel.code}`);
-  if ((JSON.parse(account.a.features || "{}") as { shipments?: boolean }).shipments === false) return { queued: false, reason: "shipment confirmation is off for this account" };
+  if (parseFeatures(account.a.features).shipments === false) return { queued: false, reason: "shipment confirmation is off for this account" };
 
   // Amazon's order item ids are the hub's line keys for Amazon orders; Shopify's lines are matched by SKU.
   const hubLines = await orderLinesOf(db, args.shop, order.id);
