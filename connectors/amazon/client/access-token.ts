@@ -67,14 +67,29 @@ export interface LwaCredentials {
   refreshToken: string;
 }
 
+/**
+ * A grantless token: the application's own, for one scope, no seller
+ * (https://developer-docs.amazon.com/sp-api/docs/grantless-operations).  LWA's `client_credentials`
+ * grant, sent as the library sends it (JSON body with `scope`, lib/SellingPartner.js).
+ */
+export interface LwaGrantlessCredentials {
+  clientId: string;
+  clientSecret: string;
+  scope: "sellingpartnerapi::notifications";
+}
+
 export interface LwaAnswer {
   status: number;
   body: string;
 }
 
 /** One POST to LWA through the same agent the library uses (so a sandbox agent catches it too). */
-export function postLwaToken(creds: LwaCredentials, opts: { agent?: https.Agent; timeoutMs: number }): Promise<LwaAnswer> {
-  const body = JSON.stringify({ grant_type: "refresh_token", refresh_token: creds.refreshToken, client_id: creds.clientId, client_secret: creds.clientSecret });
+export function postLwaToken(creds: LwaCredentials | LwaGrantlessCredentials, opts: { agent?: https.Agent; timeoutMs: number }): Promise<LwaAnswer> {
+  const body = JSON.stringify(
+    "scope" in creds
+      ? { grant_type: "client_credentials", scope: creds.scope, client_id: creds.clientId, client_secret: creds.clientSecret }
+      : { grant_type: "refresh_token", refresh_token: creds.refreshToken, client_id: creds.clientId, client_secret: creds.clientSecret },
+  );
   const url = new URL(LWA_TOKEN_URL);
   return new Promise((resolve, reject) => {
     const req = https.request(

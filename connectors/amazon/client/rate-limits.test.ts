@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createMemoryBucketStore, createTokenBuckets } from "#connectors/core/token-bucket";
 import { DRAINED_STATUS, PRIME_STATUS, parseRateLimitHeader, rateOnlyStatus } from "./rate-header";
-import { SP_API_OPERATIONS, SP_API_OPERATION_NAMES, defaultLimitsOf, feedTypeBucketKey, spApiBucketKey, spApiBucketLimits } from "./rate-limits";
+import { SP_API_OPERATIONS, SP_API_OPERATION_NAMES, appBucketKey, defaultLimitsOf, feedTypeBucketKey, spApiBucketKey, spApiBucketLimits } from "./rate-limits";
 
 describe("SP-API rate table (brief §2.1, Amazon's usage plans)", () => {
   it("holds the documented default rate and burst of each operation", () => {
@@ -17,6 +17,11 @@ describe("SP-API rate table (brief §2.1, Amazon's usage plans)", () => {
       getFeed: [2, 15],
       getFeedDocument: [0.0222, 10],
       getInventorySummaries: [2, 2],
+      getSubscription: [1, 5],
+      createSubscription: [1, 5],
+      deleteSubscriptionById: [1, 5],
+      getDestinations: [1, 5],
+      createDestination: [1, 5],
     });
   });
 
@@ -32,11 +37,20 @@ describe("SP-API rate table (brief §2.1, Amazon's usage plans)", () => {
       getFeed: "feeds.getFeed@2021-06-30",
       getFeedDocument: "feeds.getFeedDocument@2021-06-30",
       getInventorySummaries: "fbaInventory.getInventorySummaries@v1",
+      getSubscription: "notifications.getSubscription@v1",
+      createSubscription: "notifications.createSubscription@v1",
+      deleteSubscriptionById: "notifications.deleteSubscriptionById@v1",
+      getDestinations: "notifications.getDestinations@v1",
+      createDestination: "notifications.createDestination@v1",
     });
   });
 
-  it("marks createFeed alone as not safe to repeat", () => {
-    expect(SP_API_OPERATION_NAMES.filter((op) => !SP_API_OPERATIONS[op].retrySafe)).toEqual(["createFeed"]);
+  it("marks createFeed and createDestination alone as not safe to repeat", () => {
+    expect(SP_API_OPERATION_NAMES.filter((op) => !SP_API_OPERATIONS[op].retrySafe)).toEqual(["createFeed", "createDestination"]);
+  });
+
+  it("marks the Notifications API's grantless operations (Amazon's model says which) and only those", () => {
+    expect(SP_API_OPERATION_NAMES.filter((op) => SP_API_OPERATIONS[op].grantless)).toEqual(["deleteSubscriptionById", "getDestinations", "createDestination"]);
   });
 
   it("names a doc for every row", () => {
@@ -52,6 +66,8 @@ describe("SP-API rate table (brief §2.1, Amazon's usage plans)", () => {
   it("keys buckets by seller account + region and operation", () => {
     expect(spApiBucketKey("A1B2C3", "eu", "getOrder")).toEqual({ account: "amazon:A1B2C3|eu", operation: "getOrder" });
     expect(spApiBucketKey("A1B2C3", "na", "getOrder")).not.toEqual(spApiBucketKey("A1B2C3", "eu", "getOrder"));
+    // Grantless calls are the application's: no seller in the key.
+    expect(appBucketKey("amzn1.application-oa2-client.x", "na", "createDestination")).toEqual({ account: "amazon:app:amzn1.application-oa2-client.x|na", operation: "createDestination" });
   });
 });
 

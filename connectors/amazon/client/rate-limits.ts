@@ -22,7 +22,12 @@ export type SpApiOperation =
   | "createFeed"
   | "getFeed"
   | "getFeedDocument"
-  | "getInventorySummaries";
+  | "getInventorySummaries"
+  | "getSubscription"
+  | "createSubscription"
+  | "deleteSubscriptionById"
+  | "getDestinations"
+  | "createDestination";
 
 export interface OperationSpec {
   /** `endpoint.operation` as amazon-sp-api knows it. */
@@ -41,6 +46,12 @@ export interface OperationSpec {
    * effect twice.  Reads are; see each write for why.
    */
   retrySafe: boolean;
+  /**
+   * Grantless (https://developer-docs.amazon.com/sp-api/docs/grantless-operations): called with an
+   * LWA `client_credentials` token of this scope, on behalf of the application rather than a seller,
+   * so its bucket is the application's (`appBucketKey`), not a seller's.
+   */
+  grantless?: "sellingpartnerapi::notifications";
   /** Where the numbers come from. */
   doc: string;
 }
@@ -157,6 +168,67 @@ export const SP_API_OPERATIONS: Readonly<Record<SpApiOperation, OperationSpec>> 
     retrySafe: true,
     doc: `https://developer-docs.amazon.com/sp-api/reference/getinventorysummaries · ${MODELS}/fba-inventory-api-model/fbaInventory.json`,
   },
+  // Notifications v1: every operation is 1 request/s, burst 5.  getSubscription and
+  // createSubscription act for the seller (its refresh token); the other three are grantless.
+  getSubscription: {
+    libOperation: "notifications.getSubscription",
+    version: "v1",
+    method: "GET",
+    path: "/notifications/v1/subscriptions/{notificationType}",
+    rate: 1,
+    burst: 5,
+    retrySafe: true,
+    doc: `https://developer-docs.amazon.com/sp-api/reference/getsubscription · ${MODELS}/notifications-api-model/notifications.json`,
+  },
+  // A repeat cannot add a second subscription: Amazon keeps one per seller, application,
+  // notification type and payload version and answers a second create with 409 Conflict, which
+  // the caller resolves with getSubscription.
+  createSubscription: {
+    libOperation: "notifications.createSubscription",
+    version: "v1",
+    method: "POST",
+    path: "/notifications/v1/subscriptions/{notificationType}",
+    rate: 1,
+    burst: 5,
+    retrySafe: true,
+    doc: `https://developer-docs.amazon.com/sp-api/reference/createsubscription · ${MODELS}/notifications-api-model/notifications.json`,
+  },
+  // Deleting twice: the second answers 404, which the client reports as "already gone".
+  deleteSubscriptionById: {
+    libOperation: "notifications.deleteSubscriptionById",
+    version: "v1",
+    method: "DELETE",
+    path: "/notifications/v1/subscriptions/{notificationType}/{subscriptionId}",
+    rate: 1,
+    burst: 5,
+    retrySafe: true,
+    grantless: "sellingpartnerapi::notifications",
+    doc: `https://developer-docs.amazon.com/sp-api/reference/deletesubscriptionbyid · ${MODELS}/notifications-api-model/notifications.json`,
+  },
+  getDestinations: {
+    libOperation: "notifications.getDestinations",
+    version: "v1",
+    method: "GET",
+    path: "/notifications/v1/destinations",
+    rate: 1,
+    burst: 5,
+    retrySafe: true,
+    grantless: "sellingpartnerapi::notifications",
+    doc: `https://developer-docs.amazon.com/sp-api/reference/getdestinations · ${MODELS}/notifications-api-model/notifications.json`,
+  },
+  // Not retry-safe: whether Amazon refuses a second destination for the same queue is not
+  // documented, so an unknown outcome is OUTCOME_UNKNOWN and the caller reads getDestinations.
+  createDestination: {
+    libOperation: "notifications.createDestination",
+    version: "v1",
+    method: "POST",
+    path: "/notifications/v1/destinations",
+    rate: 1,
+    burst: 5,
+    retrySafe: false,
+    grantless: "sellingpartnerapi::notifications",
+    doc: `https://developer-docs.amazon.com/sp-api/reference/createdestination · ${MODELS}/notifications-api-model/notifications.json`,
+  },
 };
 
 export const SP_API_OPERATION_NAMES = Object.keys(SP_API_OPERATIONS) as SpApiOperation[];
@@ -199,6 +271,14 @@ export function defaultLimitsOf(operation: string): BucketLimits {
  */
 export function spApiBucketKey(sellerId: string, region: string, operation: SpApiOperation): BucketKey {
   return { account: `amazon:${sellerId}|${region}`, operation };
+}
+
+/**
+ * A grantless operation's bucket: it is called for the application (no seller), so the limit is the
+ * application's in that region.
+ */
+export function appBucketKey(lwaClientId: string, region: string, operation: SpApiOperation): BucketKey {
+  return { account: `amazon:app:${lwaClientId}|${region}`, operation };
 }
 
 /** `limits` for createTokenBuckets: the documented defaults of the key's operation. */

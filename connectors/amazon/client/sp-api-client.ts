@@ -18,7 +18,7 @@ import {
   type OrdersWindow,
 } from "./paging";
 import { DRAINED_STATUS, PRIME_STATUS, parseRateLimitHeader, rateOnlyStatus } from "./rate-header";
-import { feedTypeBucketKey, SP_API_OPERATIONS, spApiBucketKey, type SpApiOperation } from "./rate-limits";
+import { appBucketKey, feedTypeBucketKey, SP_API_OPERATIONS, spApiBucketKey, type SpApiOperation } from "./rate-limits";
 
 /**
  * The Amazon SP-API client (issue 6 item 2; docs/decisions/012-amazon-sp-api-client.md).
@@ -159,6 +159,56 @@ export interface InventorySummariesPage {
   nextToken: string | null;
 }
 
+/**
+ * Notifications API v1 (models/notifications-api-model/notifications.json @34dc93f): a subscription
+ * of one seller to one notification type, delivered to a destination of the application.
+ */
+export type NotificationType = "ORDER_CHANGE";
+
+export interface NotificationEventFilter {
+  eventFilterType: "ORDER_CHANGE";
+  /** Omitted: every marketplace (Amazon's model: "To receive notifications in every marketplace, do not provide this list"). */
+  marketplaceIds?: string[];
+  /** Omitted: every change type. */
+  orderChangeTypes?: ("BuyerRequestedChange" | "DeliveryTipChange" | "OrderStatusChange")[];
+}
+
+export interface NotificationSubscription {
+  subscriptionId: string;
+  payloadVersion: string;
+  destinationId: string;
+  processingDirective?: { eventFilter?: NotificationEventFilter; filterExpression?: string };
+}
+
+export interface CreateSubscriptionBody {
+  payloadVersion: string;
+  destinationId: string;
+  processingDirective?: { eventFilter: NotificationEventFilter };
+}
+
+export interface NotificationDestination {
+  destinationId: string;
+  name: string;
+  resource: { sqs?: { arn: string }; eventBridge?: { name: string; region: string; accountId: string } };
+}
+
+/** Grantless Notifications operations: the application's own, for one region (no seller). */
+export interface SpApiAppClient {
+  readonly app: Pick<SpApiApp, "lwaClientId" | "region">;
+  getDestinations(): Promise<NotificationDestination[]>;
+  createDestination(args: { name: string; sqsArn: string }): Promise<NotificationDestination>;
+  /** `deleted: false` when Amazon no longer has it (404): deleting twice is not an error. */
+  deleteSubscriptionById(notificationType: NotificationType, subscriptionId: string): Promise<{ deleted: boolean }>;
+}
+
+export interface SpApiApp {
+  region: SpApiRegion;
+  lwaClientId: string;
+  lwaClientSecret: string;
+}
+
+export type SpApiAppClientDeps = Omit<SpApiClientDeps, "account"> & { app: SpApiApp };
+
 export interface SpApiClient {
   readonly account: Pick<SpApiAccount, "sellerId" | "region" | "marketplaceIds">;
   searchOrders(args: { window: Pick<OrdersWindow, "by" | "after"> & { before?: string }; filters?: OrdersFilters; paginationToken?: string | null }): Promise<SearchOrdersPage>;
@@ -184,6 +234,12 @@ export interface SpApiClient {
   getInventorySummaries(args: InventoryQueryArgs, nextToken?: string | null): Promise<InventorySummariesPage>;
   /** All pages back to back (nextToken dies after 30 s); an expired token restarts from startDateTime. */
   inventorySummariesPages(args: InventoryQueryArgs): AsyncGenerator<InventorySummariesPage & { restarted: boolean }>;
+  /** The seller's subscription to a notification type, or null when it has none (Amazon answers 404). */
+  getSubscription(notificationType: NotificationType, opts?: { payloadVersion?: string }): Promise<NotificationSubscription | null>;
+  /** 409 CONFLICT when the seller already has one for this type and payload version. */
+  createSubscription(notificationType: NotificationType, body: CreateSubscriptionBody): Promise<NotificationSubscription>;
+  /** Grantless (the application's LWA client credentials, scope sellingpartnerapi::notifications). */
+  deleteSubscriptionById(notificationType: NotificationType, subscriptionId: string): Promise<{ deleted: boolean }>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -218,6 +274,15 @@ function isNetworkFailure(e: unknown): boolean {
 }
 
 const REGIONS: readonly SpApiRegion[] = ["na", "eu", "fe"];
+
+function validateApp(app: SpApiApp): void {
+  const bad = (field: string, why: string) => new ConnectorError("INVALID", `Amazon application: ${field} ${why}`, { connector: CONNECTOR, code: "INVALID", field: `app.${field}` });
+  if (!app || typeof app !== "object") throw bad("", "is missing");
+  for (const f of ["lwaClientId", "lwaClientSecret"] as const) {
+    if (typeof app[f] !== "string" || app[f].trim() === "") throw bad(f, "is required");
+  }
+  if (!REGIONS.includes(app.region)) throw bad("region", `must be one of na, eu, fe (got "${String(app.region)}")`);
+}
 
 function validateAccount(account: SpApiAccount): void {
   const bad = (field: string, why: string) => new ConnectorError("INVALID", `Amazon account: ${field} ${why}`, { connector: CONNECTOR, code: "INVALID", field: `account.${field}` });
@@ -275,6 +340,22 @@ const fresh = <T>(value: T): T => (value === undefined ? value : (structuredClon
 
 export function createSpApiClient(deps: SpApiClientDeps): SpApiClient {
   validateAccount(deps.account);
+  return createClient(deps, false);
+}
+
+/**
+ * The application's grantless Notifications operations in one region: destinations (created once per
+ * application, by the operator) and deleting a subscription by id.  No seller credentials needed.
+ */
+export function createSpApiAppClient(deps: SpApiAppClientDeps): SpApiAppClient {
+  validateApp(deps.app);
+  const { app, ...rest } = deps;
+  const c = createClient({ ...rest, account: { sellerId: "", region: app.region, marketplaceIds: [], lwaClientId: app.lwaClientId, lwaClientSecret: app.lwaClientSecret, refreshToken: "" } }, true);
+  return { app: { lwaClientId: app.lwaClientId, region: app.region }, getDestinations: c.getDestinations, createDestination: c.createDestination, deleteSubscriptionById: c.deleteSubscriptionById };
+}
+
+/** `appOnly`: no seller (createSpApiAppClient) — only grantless operations may be called. */
+function createClient(deps: SpApiClientDeps, appOnly: boolean): SpApiClient & SpApiAppClient {
   const { account } = deps;
   const log = deps.logger ?? silentLogger;
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
@@ -283,7 +364,7 @@ export function createSpApiClient(deps: SpApiClientDeps): SpApiClient {
   const maxPageRestarts = deps.maxPageRestarts ?? 3;
   const timeoutMs = deps.transport?.timeoutMs ?? 30_000;
   const agent = deps.transport?.agent;
-  const accountLabel = `${account.sellerId}|${account.region}`;
+  const accountLabel = appOnly ? `app:${account.lwaClientId}|${account.region}` : `${account.sellerId}|${account.region}`;
   // One token per LWA application + seller + region (the refresh token belongs to that authorisation).
   const tokenKey = `${account.lwaClientId}|${accountLabel}`;
   const primed = new Set<string>();
@@ -321,6 +402,42 @@ export function createSpApiClient(deps: SpApiClientDeps): SpApiClient {
     return (await deps.tokenCache.refreshOnce(tokenKey, fetchToken)).accessToken;
   }
 
+  // ---- grantless token (client_credentials), one per LWA application and scope -----------------
+
+  type GrantlessScope = NonNullable<(typeof SP_API_OPERATIONS)[SpApiOperation]["grantless"]>;
+  const grantlessKey = (scope: GrantlessScope) => `${account.lwaClientId}|grantless|${scope}`;
+
+  async function fetchGrantlessToken(scope: GrantlessScope): Promise<CachedAccessToken> {
+    for (let attempt = 1; ; attempt++) {
+      const started = deps.now();
+      let error: ConnectorError;
+      try {
+        const answer = await postLwaToken({ clientId: account.lwaClientId, clientSecret: account.lwaClientSecret, scope }, { agent, timeoutMs });
+        const verdict = classifyLwaAnswer(answer);
+        const fields = { account: accountLabel, operation: "lwaGrantlessToken", scope, status: answer.status, attempt, durationMs: deps.now() - started };
+        if (verdict.ok) {
+          log.info("amazon lwa grantless token issued", fields);
+          return { accessToken: verdict.accessToken, expiresAtMs: tokenExpiresAt(deps.now(), verdict.expiresIn) };
+        }
+        log.warn("amazon lwa grantless token refused", { ...fields, code: verdict.error.code });
+        error = verdict.error;
+      } catch (e) {
+        log.warn("amazon lwa grantless token: no answer", { account: accountLabel, operation: "lwaGrantlessToken", attempt, durationMs: deps.now() - started, err: (e as Error).message });
+        error = networkError("lwaToken", e, true, attempt);
+      }
+      const decision = decideRetry({ attempt, retryable: error.retryable, policy, random: deps.random() });
+      if (!decision.retry) throw error;
+      await deps.sleep(decision.delayMs);
+    }
+  }
+
+  async function grantlessToken(scope: GrantlessScope, rejected?: string): Promise<string> {
+    const key = grantlessKey(scope);
+    const cached = deps.tokenCache.get(key);
+    if (cached && cached.accessToken !== rejected && deps.now() < cached.expiresAtMs) return cached.accessToken;
+    return (await deps.tokenCache.refreshOnce(key, () => fetchGrantlessToken(scope))).accessToken;
+  }
+
   // ---- the library, one instance per access token ---------------------------------------------
 
   let lib: { token: string; sp: SpLib } | undefined;
@@ -348,10 +465,41 @@ export function createSpApiClient(deps: SpApiClientDeps): SpApiClient {
     return sp;
   }
 
+  /**
+   * A library instance for grantless operations.  The library keeps grantless tokens per scope in
+   * `_grantless_tokens` and, with auto_request_tokens off, uses the one it finds there
+   * (lib/SellingPartner.js callAPI → _validateAccessToken(scope)); its only way to fill it is its
+   * own LWA request (no expires_in, no single flight: brief §1.4), so the hub's token is put there.
+   * amazon-sp-api is pinned (1.2.1); the contract test for deleteSubscriptionById fails if this stops working.
+   */
+  let grantlessLib: { token: string; sp: SpLib } | undefined;
+  function grantlessLibFor(scope: GrantlessScope, token: string): SpLib {
+    if (grantlessLib?.token === token) return grantlessLib.sp;
+    const sp = new SellingPartner({
+      region: account.region,
+      credentials: { SELLING_PARTNER_APP_CLIENT_ID: account.lwaClientId, SELLING_PARTNER_APP_CLIENT_SECRET: account.lwaClientSecret },
+      endpoints_versions: { notifications: "v1" },
+      options: {
+        only_grantless_operations: true,
+        auto_request_tokens: false,
+        auto_request_throttled: false,
+        retry_remote_timeout: false,
+        version_fallback: false,
+        use_sandbox: false,
+        debug_log: false,
+        timeouts: { response: timeoutMs, idle: timeoutMs, deadline: timeoutMs * 4 },
+        ...(agent ? { https_proxy_agent: agent } : {}),
+      },
+    } as ConstructorParameters<typeof SellingPartner>[0]) as unknown as SpLib & { _grantless_tokens: Record<string, string> };
+    sp._grantless_tokens[scope] = token;
+    grantlessLib = { token, sp };
+    return sp;
+  }
+
   // ---- buckets ---------------------------------------------------------------------------------
 
   async function bucketFor(operation: SpApiOperation): Promise<BucketKey> {
-    const key = spApiBucketKey(account.sellerId, account.region, operation);
+    const key = SP_API_OPERATIONS[operation].grantless ? appBucketKey(account.lwaClientId, account.region, operation) : spApiBucketKey(account.sellerId, account.region, operation);
     const id = `${key.account}|${key.operation}`;
     if (!primed.has(id)) {
       // See rate-header.ts PRIME_STATUS: without this every take would run alone.
@@ -372,6 +520,8 @@ export function createSpApiClient(deps: SpApiClientDeps): SpApiClient {
 
   async function call<T>(operation: SpApiOperation, input: CallInput): Promise<T> {
     const spec = SP_API_OPERATIONS[operation];
+    const scope = spec.grantless;
+    if (appOnly && !scope) throw new ConnectorError("INVALID", `${operation}: needs a seller's authorisation; the application client calls grantless operations only`, { connector: CONNECTOR, code: "INVALID", details: { operation } });
     const key = await bucketFor(operation);
     const paramNames = [...Object.keys(input.path ?? {}), ...Object.keys(input.query ?? {}), ...(input.body && typeof input.body === "object" ? Object.keys(input.body) : [])];
     let attempts = 0;
@@ -379,13 +529,13 @@ export function createSpApiClient(deps: SpApiClientDeps): SpApiClient {
     let throttles = 0;
     let rejectedToken: string | undefined;
     for (;;) {
-      const token = await accessToken(rejectedToken);
+      const token = scope ? await grantlessToken(scope, rejectedToken) : await accessToken(rejectedToken);
       const grant = await deps.buckets.take(key, 1);
       attempts++;
       const started = deps.now();
       let raw: LibRawResult;
       try {
-        raw = await libFor(token).callAPI({
+        raw = await (scope ? grantlessLibFor(scope, token) : libFor(token)).callAPI({
           operation: spec.libOperation,
           ...(input.path ? { path: fresh(input.path) } : {}),
           ...(input.query ? { query: fresh(input.query) } : {}),
@@ -523,8 +673,61 @@ export function createSpApiClient(deps: SpApiClientDeps): SpApiClient {
     if (!ok) throw new ConnectorError("UNAVAILABLE", `${operation}: Amazon's answer has no ${what}`, { connector: CONNECTOR, code: "TRANSIENT", retryable: true, details: { operation } });
   }
 
-  const client: SpApiClient = {
+  const subscriptionOf = (operation: string, res: { payload?: Partial<NotificationSubscription> } | undefined): NotificationSubscription => {
+    const p = res?.payload;
+    expectShape(operation, typeof p?.subscriptionId === "string" && typeof p.destinationId === "string", "payload.subscriptionId and destinationId");
+    return p as NotificationSubscription;
+  };
+
+  const client: SpApiClient & SpApiAppClient = {
     account: { sellerId: account.sellerId, region: account.region, marketplaceIds: [...account.marketplaceIds] },
+    app: { lwaClientId: account.lwaClientId, region: account.region },
+
+    async getSubscription(notificationType, opts = {}) {
+      try {
+        const res = await call<{ payload?: Partial<NotificationSubscription> }>("getSubscription", { path: { notificationType }, ...(opts.payloadVersion ? { query: { payloadVersion: opts.payloadVersion } } : {}) });
+        return subscriptionOf("getSubscription", res);
+      } catch (e) {
+        // Amazon answers 404 when the seller has no subscription of this type.
+        if (isConnectorError(e) && e.code === "NOT_FOUND") return null;
+        throw e;
+      }
+    },
+
+    async createSubscription(notificationType, body) {
+      requireText(body?.destinationId, "destinationId", "createSubscription");
+      requireText(body?.payloadVersion, "payloadVersion", "createSubscription");
+      const res = await call<{ payload?: Partial<NotificationSubscription> }>("createSubscription", { path: { notificationType }, body });
+      return subscriptionOf("createSubscription", res);
+    },
+
+    async deleteSubscriptionById(notificationType, subscriptionId) {
+      requireText(subscriptionId, "subscriptionId", "deleteSubscriptionById");
+      try {
+        await call<unknown>("deleteSubscriptionById", { path: { notificationType, subscriptionId } });
+        return { deleted: true };
+      } catch (e) {
+        if (isConnectorError(e) && e.code === "NOT_FOUND") return { deleted: false };
+        throw e;
+      }
+    },
+
+    async getDestinations() {
+      const res = await call<{ payload?: NotificationDestination[] }>("getDestinations", {});
+      expectShape("getDestinations", Array.isArray(res?.payload), "payload list");
+      return res.payload!;
+    },
+
+    async createDestination({ name, sqsArn }) {
+      requireText(name, "name", "createDestination");
+      // Amazon's pattern for the ARN (SqsResource.arn): ^arn:aws:sqs:\S+:\S+:\S+
+      if (typeof sqsArn !== "string" || !/^arn:aws:sqs:\S+:\S+:\S+$/.test(sqsArn)) {
+        throw new ConnectorError("INVALID", `createDestination: "${String(sqsArn)}" is not an SQS queue ARN (arn:aws:sqs:<region>:<account id>:<queue name>)`, { connector: CONNECTOR, code: "INVALID", field: "sqsArn" });
+      }
+      const res = await call<{ payload?: NotificationDestination }>("createDestination", { body: { name, resourceSpecification: { sqs: { arn: sqsArn } } } });
+      expectShape("createDestination", typeof res?.payload?.destinationId === "string", "payload.destinationId");
+      return res.payload!;
+    },
 
     async searchOrders({ window, filters = {}, paginationToken }) {
       const page = await call<SearchOrdersPage>("searchOrders", { query: searchOrdersQuery(window, filters, paginationToken) });
