@@ -5,7 +5,7 @@ import { Badge, Banner, BlockStack, Box, Button, Card, Checkbox, InlineGrid, Inl
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useState } from "react";
 import { AmazonOrdersSection } from "#app/components/amazon-orders/OrdersSection";
-import { ListingsSection, type ListingsOverviewData } from "#app/components/amazon/ListingsSection";
+import { ListingsSection } from "#app/components/amazon/ListingsSection";
 import {
   amazonListingsOverview,
   amazonOrdersOverview,
@@ -34,7 +34,7 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   // Per live account: orders in / shipments out, and listings (quantities out).
   const live = accounts.filter((a) => a.status !== "disconnected");
   const details = await Promise.all(
-    live.map(async (a) => ({ accountId: a.id, orders: await amazonOrdersOverview(runtime.db, shop, a.id), listings: JSON.parse(JSON.stringify(await amazonListingsOverview(runtime.db, shop, a.id))) as ListingsOverviewData })),
+    live.map(async (a) => ({ accountId: a.id, orders: await amazonOrdersOverview(runtime.db, shop, a.id), listings: await amazonListingsOverview(runtime.db, shop, a.id) })),
   );
   return json({
     accounts,
