@@ -81,4 +81,25 @@ describeEachDatabase("Shopify import / resync (sandbox peer)", (tdb) => {
     expect(await db.inventoryLedgerEntry.count()).toBe(before);
     expect(await db.variant.count({ where: { shop: SHOP } })).toBe(6);
   });
+
+  it("levels at a location whose stock the hub owns are not mirrored: the hub's count stays and a push to Shopify is queued", async () => {
+    await importShopifyShop(deps(), SHOP);
+    const { db } = tdb().handle;
+    const east = await db.location.findFirstOrThrow({ where: { shop: SHOP, name: "East DC" } });
+    const west = await db.location.findFirstOrThrow({ where: { shop: SHOP, name: "West Warehouse" } });
+    const teeL = await db.variant.findFirstOrThrow({ where: { shop: SHOP, sku: "TEE-L" } });
+    const teeM = await db.variant.findFirstOrThrow({ where: { shop: SHOP, sku: "TEE-M" } });
+    await db.location.update({ where: { id: east.id }, data: { stockSource: "hub" } });
+    // The hub counted 9 at the East DC (Shopify says 4); the West Warehouse still mirrors Shopify (10).
+    await setStock(db, SHOP, teeL.id, east.id, 9, { onHand: 11 });
+    await setStock(db, SHOP, teeM.id, west.id, 7);
+
+    await importShopifyShop(deps(), SHOP);
+    const level = (variantId: string, locationId: string) => db.inventoryLevel.findUniqueOrThrow({ where: { variantId_locationId: { variantId, locationId } } });
+    expect((await level(teeL.id, east.id)).available).toBe(9);
+    expect((await level(teeM.id, west.id)).available).toBe(10);
+    const pushes = await db.outboxMessage.findMany({ where: { shop: SHOP, topic: "shopify.pushInventory" } });
+    expect(pushes.length).toBeGreaterThan(0);
+    expect(new Set(pushes.map((m) => (JSON.parse(m.payload) as { locationId: string }).locationId))).toEqual(new Set([east.id]));
+  });
 });
