@@ -1,6 +1,7 @@
 import type { Db, DbTx } from "#app/platform/db/client.server";
 import { DomainError } from "#app/platform/errors";
-import type { HoursException, LocalTime, LocationKind, OpeningHours, RoutingLocation, RoutingNetwork, Weekday, ZoneTable } from "./domain/index";
+import { locationProblem } from "./domain/index";
+import type { ExcludedLocation, HoursException, LocalTime, LocationKind, OpeningHours, RoutingLocation, RoutingNetwork, Weekday, ZoneTable } from "./domain/index";
 
 /**
  * The routing network as the live shop sees it: every active, writable location with its ATS per
@@ -8,6 +9,11 @@ import type { HoursException, LocalTime, LocationKind, OpeningHours, RoutingLoca
  *
  * The pure core has no clock and no Intl (it must run in a Shopify Function), so local time is
  * computed here, per location time zone, with Intl.DateTimeFormat.
+ *
+ * Nothing about one location's settings may fail the whole load: a location whose time zone,
+ * hours or zone table routing cannot read is listed in `network.excluded` with what to fix, and
+ * routing goes on with the others (a location without coordinates stays in; the core keeps it out
+ * of shipments).  Errors still thrown here are the database's.
  */
 type Q = Db | DbTx;
 
@@ -58,6 +64,12 @@ export interface LoadedNetwork {
   localDates: Map<string, string>;
   /** Per SKU: its tags and demand tier, for the order lines. */
   skuInfo: Map<string, { tags: string[]; demandTier?: string }>;
+  /**
+   * SKUs routing cannot place whatever the stock, and why: not in the catalog any more, a kit with
+   * no components, a kit whose component is gone.  Left to the caller: an order with such a line
+   * is unroutable until the catalog is fixed (no backorder would ever fill it).
+   */
+  skuProblems: Map<string, string>;
 }
 
 export async function loadRoutingNetwork(db: Q, shop: string, now: Date, opts: NetworkOptions): Promise<LoadedNetwork> {
@@ -78,6 +90,16 @@ export async function loadRoutingNetwork(db: Q, shop: string, now: Date, opts: N
     requirements.set(v.sku, v.isKit ? kits.filter((k) => k.kitVariantId === v.id).map((k) => ({ variantId: k.componentVariantId, perUnit: k.quantity })) : [{ variantId: v.id, perUnit: 1 }]);
     const tags = [...splitCsv(productTags.get(v.productId) ?? ""), ...splitCsv(v.tags)];
     skuInfo.set(v.sku, { tags: [...new Set(tags)], demandTier: demandTierOf(tags) });
+  }
+  const skuProblems = new Map<string, string>();
+  for (const sku of skus) if (!requirements.has(sku)) skuProblems.set(sku, `SKU ${sku} is not in the catalog (no variant has it)`);
+  const componentIds = [...new Set(kits.map((k) => k.componentVariantId))];
+  const components = componentIds.length ? new Set((await db.variant.findMany({ where: { shop, id: { in: componentIds } }, select: { id: true } })).map((v) => v.id)) : new Set<string>();
+  for (const v of variants) {
+    if (!v.isKit) continue;
+    const reqs = requirements.get(v.sku) ?? [];
+    if (reqs.length === 0) skuProblems.set(v.sku, `kit ${v.sku} has no components — set its components in the catalog`);
+    else if (reqs.some((r) => !components.has(r.variantId))) skuProblems.set(v.sku, `kit ${v.sku} has a component that is no longer in the catalog — fix its components`);
   }
   const stocked = [...new Set([...requirements.values()].flat().map((r) => r.variantId))];
   const locIds = locations.map((l) => l.id);
@@ -107,21 +129,27 @@ export async function loadRoutingNetwork(db: Q, shop: string, now: Date, opts: N
     }
   }
 
+  // Each location is read on its own: one whose settings routing cannot use is left out with the
+  // reason (network.excluded; every decision's trace names it), instead of failing routing for the
+  // whole shop.  A location without coordinates stays in: it cannot ship, but it can hand over a
+  // pickup (domain/candidates.ts says why).
   const localDates = new Map<string, string>();
-  const dayKeys = locations.map((l) => {
-    const t = localTimeIn(l.timeZone, now, `location ${l.name}`);
-    localDates.set(l.id, t.date);
-    return { locationId: l.id, day: t.date, time: t };
-  });
-  const counts = locIds.length ? await db.locationDayCount.findMany({ where: { shop, OR: dayKeys.map((d) => ({ locationId: d.locationId, day: d.day })) } }) : [];
+  const excluded: ExcludedLocation[] = [];
+  const usable: { row: (typeof locations)[number]; time: LocalTime; hours: OpeningHours; exceptions: HoursException[]; zones: ZoneTable | null }[] = [];
+  for (const l of locations) {
+    const problem = settingsProblem(l, now);
+    if (typeof problem === "string") {
+      excluded.push({ id: l.id, name: l.name, ...(isKind(l.kind) ? { kind: l.kind } : {}), reason: problem });
+      continue;
+    }
+    usable.push({ row: l, ...problem });
+  }
+  const counts = usable.length ? await db.locationDayCount.findMany({ where: { shop, OR: usable.map((u) => ({ locationId: u.row.id, day: u.time.date })) } }) : [];
   const used = new Map(counts.map((c) => [c.locationId, c.used]));
 
   const zoneTables: Record<string, ZoneTable> = {};
-  const routingLocations: RoutingLocation[] = locations.map((l, i) => {
-    if (l.latitude === null || l.longitude === null) {
-      throw DomainError.invalid(`location ${l.name}`, "has no coordinates; routing needs latitude and longitude (set them on the location)");
-    }
-    if (l.shippingZones) zoneTables[l.id] = parseJson<ZoneTable>(l.shippingZones, `location ${l.name}.shippingZones`);
+  const routingLocations: RoutingLocation[] = [];
+  for (const { row: l, time, hours, exceptions, zones } of usable) {
     const stock: Record<string, number> = {};
     const weeklyDemand: Record<string, number> = {};
     for (const [sku, reqs] of requirements) {
@@ -132,31 +160,80 @@ export async function loadRoutingNetwork(db: Q, shop: string, now: Date, opts: N
       const d = Math.max(...reqs.map((r) => (demand.get(`${l.id}|${r.variantId}`) ?? 0) / r.perUnit));
       if (d > 0) weeklyDemand[sku] = Math.round(d * 100) / 100;
     }
-    const hours = parseJson<OpeningHours>(l.openingHours, `location ${l.name}.openingHours`);
-    return {
+    const location: RoutingLocation = {
       id: l.id,
       name: l.name,
       kind: l.kind as LocationKind,
-      lat: l.latitude,
-      lng: l.longitude,
+      // Both or neither: half a pair is as good as none.
+      lat: l.latitude !== null && l.longitude !== null ? l.latitude : null,
+      lng: l.latitude !== null && l.longitude !== null ? l.longitude : null,
       priority: l.routingPriority,
       shipsOnline: l.shipsOnlineOrders,
       offersPickup: l.offersPickup,
       shipsFromStore: l.shipsFromStore,
       dailyCap: l.dailyShipFromStoreCap,
       usedToday: used.get(l.id) ?? 0,
-      localTime: dayKeys[i]!.time,
+      localTime: time,
       // "{}" means the merchant set no hours: no hours constraint (a 24/7 warehouse).
       openingHours: Object.keys(hours).length ? hours : null,
-      exceptions: parseJson<HoursException[]>(l.hoursExceptions, `location ${l.name}.hoursExceptions`),
+      exceptions,
       ...(l.sameDayCutoffMinutes !== null ? { sameDayCutoffMinutes: l.sameDayCutoffMinutes } : {}),
       handlingCostCents: l.handlingCostCents,
       handlingDays: l.handlingDays,
       stock,
       weeklyDemand,
     };
-  });
-  return { network: { locations: routingLocations, zoneTables }, requirements, localDates, skuInfo };
+    // The same checks routeOrder makes on the whole network, per location, so a bad value (hours
+    // that close before they open, a negative handling time…) leaves this one location out.
+    const invalid = locationProblem(location, zones ?? undefined);
+    if (invalid !== null) {
+      excluded.push({ id: l.id, name: l.name, ...(isKind(l.kind) ? { kind: l.kind } : {}), reason: invalid });
+      continue;
+    }
+    localDates.set(l.id, time.date);
+    if (zones) zoneTables[l.id] = zones;
+    routingLocations.push(location);
+  }
+  return { network: { locations: routingLocations, zoneTables, ...(excluded.length ? { excluded } : {}) }, requirements, localDates, skuInfo, skuProblems };
+}
+
+const KINDS: readonly string[] = ["warehouse", "store", "3pl", "wholesale_dc", "marketplace"] satisfies LocationKind[];
+const isKind = (k: string): k is LocationKind => KINDS.includes(k);
+
+type LocationRow = { name: string; timeZone: string; openingHours: string; hoursExceptions: string; shippingZones: string | null };
+
+/**
+ * What routing needs from a location's settings that may not parse — its clock (the IANA zone),
+ * hours, dated exceptions and zone table — or, when one does not, what the merchant should fix.
+ */
+export function settingsProblem(l: LocationRow, now: Date): { time: LocalTime; hours: OpeningHours; exceptions: HoursException[]; zones: ZoneTable | null } | string {
+  let time: LocalTime;
+  try {
+    time = localTimeIn(l.timeZone, now);
+  } catch {
+    return `time zone "${l.timeZone}" is not an IANA zone such as America/New_York — fix the location's time zone (hours, cut-offs and daily caps run on it)`;
+  }
+  const hours = readJson(l.openingHours, (v) => isPlainObject(v), "opening hours");
+  if (typeof hours === "string") return hours;
+  const exceptions = readJson(l.hoursExceptions, (v) => Array.isArray(v) && v.every(isPlainObject), "dated hours exceptions");
+  if (typeof exceptions === "string") return exceptions;
+  const zones = l.shippingZones === null ? { value: null } : readJson(l.shippingZones, (v) => isPlainObject(v) && Array.isArray(v.standard), "shipping zone table");
+  if (typeof zones === "string") return zones;
+  return { time, hours: hours.value as OpeningHours, exceptions: exceptions.value as HoursException[], zones: zones.value as ZoneTable | null };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function readJson(text: string, shaped: (v: unknown) => boolean, what: string): { value: unknown } | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return `${what}: not valid JSON (${(e as Error).message}) — fix the location's settings`;
+  }
+  return shaped(value) ? { value } : `${what}: not in the expected format — fix the location's settings`;
 }
 
 function splitCsv(s: string): string[] {
@@ -164,12 +241,4 @@ function splitCsv(s: string): string[] {
     .split(",")
     .map((t) => t.trim().toLowerCase())
     .filter(Boolean);
-}
-
-function parseJson<T>(text: string, field: string): T {
-  try {
-    return JSON.parse(text) as T;
-  } catch (e) {
-    throw DomainError.invalid(field, `is not valid JSON: ${(e as Error).message}`);
-  }
 }

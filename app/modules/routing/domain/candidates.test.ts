@@ -147,4 +147,51 @@ describe("filterCandidates", () => {
       expect(verdict(location("la", { kind: "store", offersPickup: false, stock: stocked }), pickup)).toBe("does not offer pickup");
     });
   });
+
+  describe("locations routing cannot use for their settings", () => {
+    const unlocated = (id: string, fields: Partial<RoutingLocation> = {}) => location(id, { lat: null, lng: null, stock: stocked, ...fields });
+
+    it("a location without coordinates ships nothing, whatever the rule sorts by, and the trace says what to fix", () => {
+      for (const sort of [[], [{ by: "location_priority" as const }], [{ by: "distance" as const }]]) {
+        const { accepted, trace } = filterCandidates(order(), { locations: [unlocated("bk")] }, rule("r", { sort }));
+        expect(accepted).toEqual([]);
+        expect(trace).toEqual([{ ruleId: "r", locationId: "bk", accepted: false, reason: "no coordinates — set latitude/longitude on the location", misconfigured: true }]);
+      }
+    });
+
+    it("the rule's own filter and the location's switches speak first (the settings did not make the difference)", () => {
+      expect(filterCandidates(order(), { locations: [unlocated("bk")] }, rule("r", { candidateFilter: { include: ["west"] } })).trace).toEqual([
+        { ruleId: "r", locationId: "bk", accepted: false, reason: "not in the rule's include list" },
+      ]);
+      expect(verdict(unlocated("bk", { kind: "store", shipsFromStore: false }))).toBe("ship-from-store is off");
+    });
+
+    it("a store without coordinates still hands over a pickup: distance plays no part", () => {
+      const store = unlocated("bk", { kind: "store", offersPickup: true, handlingCostCents: 200 });
+      expect(verdict(store, order({ speed: "pickup", pickupLocationId: "bk" }))).toBe("accepted: 0 km, 200¢, 0 days; stocks 1 of 1 lines");
+    });
+
+    it("excluded locations are named in id order among the others, after the rule's filter", () => {
+      const network = {
+        locations: [location("a", { stock: stocked }), location("c", { stock: stocked })],
+        excluded: [
+          { id: "b", name: "Brooklyn", kind: "store" as const, reason: 'time zone "Pacific" is not an IANA zone' },
+          { id: "d", name: "Dallas", reason: "opening hours: not valid JSON" },
+        ],
+      };
+      expect(filterCandidates(order(), network, rule("r")).trace.map((t) => [t.locationId, t.accepted, t.reason, t.misconfigured ?? false])).toEqual([
+        ["a", true, "154.4 km, 799¢, 3 days; stocks 1 of 1 lines", false],
+        ["b", false, 'time zone "Pacific" is not an IANA zone', true],
+        ["c", true, "154.4 km, 799¢, 3 days; stocks 1 of 1 lines", false],
+        ["d", false, "opening hours: not valid JSON", true],
+      ]);
+      const kinds = filterCandidates(order(), network, rule("r", { candidateFilter: { locationKinds: ["warehouse"], exclude: ["d"] } })).trace;
+      expect(kinds.filter((t) => !t.accepted).map((t) => [t.locationId, t.reason, t.misconfigured ?? false])).toEqual([
+        ["b", "kind store not allowed (rule allows warehouse)", false],
+        ["d", "excluded by the rule", false],
+      ]);
+      // A pickup elsewhere: the excluded store is simply another store.
+      expect(filterCandidates(order({ speed: "pickup", pickupLocationId: "a" }), network, rule("r")).trace.find((t) => t.locationId === "b")?.reason).toBe("pickup at another store (a)");
+    });
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * Property tests: on random networks, orders and rules, every plan covers every line exactly once,
  * never takes more than a location's ATS, never breaks a cap, the hours, the pickup store or the
- * rule's filter; the exact search is never beaten by the heuristic; and the heuristic's quality
+ * rule's filter, never ships from a location without coordinates; the exact search is never beaten by the heuristic; and the heuristic's quality
  * against exact is measured on fixed-seed random instances.
  */
 import fc from "fast-check";
@@ -32,6 +32,8 @@ const locationArb = fc.record({
   kind: fc.constantFrom(...KINDS),
   lat,
   lng,
+  /** false: no coordinates (ships nothing, may still hand over a pickup). */
+  located: mostly,
   priority: fc.integer({ min: 1, max: 5 }),
   shipsOnline: mostly,
   offersPickup: mostly,
@@ -80,8 +82,8 @@ const instanceArb = (maxLocations: number): fc.Arbitrary<Instance> =>
       split: splitArb,
     })
     .map((g) => {
-      const locations: RoutingLocation[] = g.locations.map(({ holiday, ...l }, i) =>
-        location(`loc-${String(i).padStart(2, "0")}`, { ...l, exceptions: holiday ? [{ date, closed: true }] : [] }),
+      const locations: RoutingLocation[] = g.locations.map(({ holiday, located, ...l }, i) =>
+        location(`loc-${String(i).padStart(2, "0")}`, { ...l, ...(located ? {} : { lat: null, lng: null }), exceptions: holiday ? [{ date, closed: true }] : [] }),
       );
       const ids = locations.map((l) => l.id);
       const order: RoutingOrder = {
@@ -149,6 +151,10 @@ function violations({ order, network, rule: r }: Instance, decision: RoutingDeci
     const f = r.candidateFilter;
     if (f.locationKinds && !f.locationKinds.includes(loc.kind)) problems.push(`${loc.id} kind not allowed`);
     if (f.exclude?.includes(loc.id)) problems.push(`${loc.id} excluded`);
+    if (loc.lat === null || loc.lng === null) {
+      if (!pickup) problems.push(`${loc.id} ships without coordinates`);
+      continue;
+    }
     const km = roundKm(haversineKm(loc.lat, loc.lng, order.destination.lat, order.destination.lng));
     if (!pickup && f.maxDistanceKm !== undefined && km > f.maxDistanceKm) problems.push(`${loc.id} too far`);
   }

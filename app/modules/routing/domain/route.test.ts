@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DomainError } from "#app/platform/errors";
 import { BROOKLYN, demoNetwork, demoProfile, location, order, PHILADELPHIA, profile, rule } from "./fixtures";
-import { routeOrder } from "./route";
+import { routeOrder, unroutableDecision } from "./route";
+import { locationProblem } from "./validate";
 import type { RoutingDecision, RoutingLocation, RoutingNetwork } from "./types";
 
 const twoLines = [
@@ -220,6 +221,97 @@ describe("routeOrder: fallbacks", () => {
   });
 });
 
+describe("routeOrder: locations left out for their settings", () => {
+  const unlocated = (id: string, fields: Partial<RoutingLocation> = {}) => location(id, { lat: null, lng: null, ...fields });
+  const backorder = profile([rule("r", { fallback: { kind: "backorder" } })]);
+
+  it("routes elsewhere, and names the left-out location only where it made the difference", () => {
+    const network = { locations: [unlocated("bk", { stock: { A: 9 } }), location("west", { stock: { A: 1 } })] };
+    expect(shipped(routeOrder(order(), network, backorder))).toEqual(["west: L1×1"]);
+  });
+
+  it("when a rule finds no plan, the fallback applies and the reason names what to fix", () => {
+    const network = { locations: [unlocated("bk", { stock: { A: 9 } }), location("west", { stock: { A: 1 } })] };
+    const decision = routeOrder(order({ lines: [{ lineKey: "L1", sku: "A", quantity: 2, tags: [] }] }), network, backorder);
+    expect(decision).toMatchObject({ status: "backordered", ruleId: "r", plan: null });
+    expect(decision.reason).toBe(
+      'backordered: rule "r" (r) found no plan: not enough stock: A: 2 ordered, 1 in stock at the candidates; left out until their settings are fixed: bk (no coordinates — set latitude/longitude on the location)',
+    );
+  });
+
+  it("is unroutable, whatever the fallback, when no location can ship: none has coordinates", () => {
+    const network = { locations: [unlocated("bk", { stock: { A: 9 } })], excluded: [{ id: "aa", name: "Austin", reason: 'time zone "Central" is not an IANA zone' }] };
+    const decision = routeOrder(order(), network, profile([rule("r", { fallback: { kind: "queue", queue: "review", reason: "needs a person" } })]));
+    const why = 'no location can ship this order until its settings are fixed: aa (time zone "Central" is not an IANA zone); bk (no coordinates — set latitude/longitude on the location)';
+    expect(decision).toEqual({
+      orderId: "o1",
+      profileId: "p1",
+      profileVersion: 1,
+      status: "unroutable",
+      ruleId: null,
+      queue: null,
+      plan: null,
+      reason: why,
+      trace: {
+        rules: [{ ruleId: "r", matched: true, reasons: ["no conditions: matches every order", `no plan: ${why}; unroutable until that is fixed (the fallback is not applied)`], scoreKeys: ["shipments"] }],
+        candidates: [
+          { ruleId: "r", locationId: "aa", accepted: false, reason: 'time zone "Central" is not an IANA zone', misconfigured: true },
+          { ruleId: "r", locationId: "bk", accepted: false, reason: "no coordinates — set latitude/longitude on the location", misconfigured: true },
+        ],
+        plansCompared: [],
+        plansConsidered: 0,
+        searchMode: "exact",
+      },
+    });
+  });
+
+  it("is unroutable when the network is empty (no location is eligible for the channel)", () => {
+    expect(routeOrder(order(), { locations: [] }, backorder)).toMatchObject({
+      status: "unroutable",
+      reason: "no location to ship from: the network is empty (no active location is eligible for the order's channel)",
+    });
+  });
+
+  it("a pickup: routed at a store without coordinates; unroutable when the chosen store is excluded", () => {
+    const pickup = order({ speed: "pickup", pickupLocationId: "bk" });
+    const store = unlocated("bk", { kind: "store", offersPickup: true, stock: { A: 1 } });
+    expect(shipped(routeOrder(pickup, { locations: [store] }, backorder))).toEqual(["bk: L1×1"]);
+    const excluded = { locations: [location("west", { stock: { A: 1 } })], excluded: [{ id: "bk", name: "Brooklyn", kind: "store" as const, reason: "opening hours: not valid JSON" }] };
+    expect(routeOrder(pickup, excluded, backorder)).toMatchObject({
+      status: "unroutable",
+      ruleId: null,
+      reason: "pickup store bk is left out until its settings are fixed: opening hours: not valid JSON",
+    });
+  });
+
+  it("a decision no rule made (routing could not run): unroutable with the reason and an empty trace", () => {
+    expect(unroutableDecision("o9", null, "no active routing profile")).toEqual({
+      orderId: "o9",
+      profileId: "",
+      profileVersion: 0,
+      status: "unroutable",
+      ruleId: null,
+      queue: null,
+      plan: null,
+      reason: "no active routing profile",
+      trace: { rules: [], candidates: [], plansCompared: [], plansConsidered: 0, searchMode: null },
+    });
+    expect(unroutableDecision("o9", { id: "default", version: 4 }, "x")).toMatchObject({ profileId: "default", profileVersion: 4 });
+  });
+
+  it("locationProblem: one location's settings, in the location's own terms", () => {
+    expect(locationProblem(location("a"))).toBeNull();
+    expect(locationProblem(unlocated("a"))).toBeNull();
+    expect(locationProblem(location("a", { openingHours: { fri: [["22:00", "02:00"]] } }))).toBe("invalid openingHours.fri[0]: opens at 22:00, not before it closes at 02:00 — fix the location's settings");
+    expect(locationProblem(location("a", { handlingDays: -1 }))).toBe("invalid handlingDays: must be a number >= 0 — fix the location's settings");
+    expect(locationProblem(location("a"), { standard: [{ maxKm: null, costCents: 1, transitDays: 1 }, { maxKm: 5, costCents: 1, transitDays: 1 }] })).toBe(
+      "invalid shippingZones.standard[0].maxKm: only the last band may be unbounded (null) — fix the location's settings",
+    );
+    // Settings read from a database may have any shape.
+    expect(locationProblem(location("a", { openingHours: { mon: "9-5" } as never }))).toMatch(/^settings not in the expected format \(.+\) — fix the location's settings$/);
+  });
+});
+
 describe("routeOrder: determinism and input", () => {
   it("gives the same decision whatever order the locations come in", () => {
     const network = demoNetwork({ west: { A: 5 }, la: { A: 1, B: 1 }, east: { B: 9 }, ny: { B: 3 } });
@@ -261,6 +353,9 @@ describe("routeOrder: determinism and input", () => {
     ["weight", () => routeOrder(order(), net, profile([rule("r", { sort: [{ by: "distance", weight: 0 }] })])), "INVALID profile.rules[0].sort[0].weight: must be a number > 0"],
     ["split n", () => routeOrder(order(), net, profile([rule("r", { splitPolicy: { kind: "max_shipments", n: 0 } })])), "INVALID profile.rules[0].splitPolicy.n: must be a whole number >= 1"],
     ["range", () => routeOrder(order(), net, profile([rule("r", { conditions: { orderValue: { min: 10, max: 5 } } })])), "INVALID profile.rules[0].conditions.orderValue: min 10 is above max 5"],
+    ["half coordinates", () => routeOrder(order(), { locations: [location("a", { lng: null })] }, p), "INVALID network.locations[0].lng: must be a longitude between -180 and 180"],
+    ["excluded twice", () => routeOrder(order(), { ...net, excluded: [{ id: "a", name: "A", reason: "x" }] }, p), 'INVALID network.excluded[0].id: duplicate id "a" (a location is either in the network or excluded from it, once)'],
+    ["excluded reason", () => routeOrder(order(), { ...net, excluded: [{ id: "b", name: "B", reason: " " }] }, p), "INVALID network.excluded[0].reason: must be a non-empty string"],
   ])("rejects bad input: %s", (_name, fn, message) => {
     expect(invalid(fn)).toBe(message);
   });

@@ -2,10 +2,16 @@
  * routeOrder: the first rule (in profile order) that matches the order and finds a plan decides;
  * a rule that matches but finds none applies its fallback.  Every step leaves a trace entry.
  *
+ * Locations left out for their settings (no coordinates, network.excluded) are named in the reason
+ * when a rule finds no plan, so the merchant sees what to fix.  When *no* location could serve the
+ * order whatever the stock — every one is left out for its settings, or the network is empty — the
+ * order is unroutable at the first rule that matches: a fallback (a queue, a backorder) is the
+ * merchant's answer to stock and capacity, and waiting for stock would not help here.
+ *
  * Pure and deterministic: locations are taken in id order, and every tie is broken by location id,
  * so the same input gives the same decision whatever order the caller listed things in.
  */
-import { filterCandidates, type Candidate } from "./candidates";
+import { filterCandidates, hasCoordinates, NO_COORDINATES, type Candidate } from "./candidates";
 import { evaluateConditions } from "./conditions";
 import { searchPlan, type FoundPlan, type SearchOptions } from "./search";
 import type { RoutingDecision, RoutingLocation, RoutingNetwork, RoutingOrder, RoutingPlan, RoutingProfile, RoutingTrace, Rule, Shipment } from "./types";
@@ -31,6 +37,7 @@ export function routeOrder(
     trace,
   });
 
+  const blocked = blockedReason(order, sorted);
   let fellThrough: string | null = null;
   for (const rule of profile.rules) {
     const conditions = evaluateConditions(rule.conditions, order);
@@ -58,6 +65,10 @@ export function routeOrder(
       return decide({ status: "routed", ruleId: rule.id, queue: null, plan, reason: `${ruleName(rule)}: ${summary}` });
     }
 
+    if (blocked !== null) {
+      reasons.push(`no plan: ${blocked}; unroutable until that is fixed (the fallback is not applied)`);
+      return decide({ status: "unroutable", ruleId: null, queue: null, plan: null, reason: blocked });
+    }
     const why = noPlanReason(order, sorted, rule, candidates.trace, search.failure ?? "no plan");
     const fallback = rule.fallback;
     if (fallback.kind === "next_rule") {
@@ -82,6 +93,25 @@ export function routeOrder(
   const reason =
     fellThrough === null ? "no rule matched the order" : `no rule left after the last fallback to the next rule (${fellThrough})`;
   return decide({ status: "unroutable", ruleId: null, queue: null, plan: null, reason });
+}
+
+/**
+ * The decision when routing cannot run for the order at all — no active profile, a catalog or
+ * reservation problem the caller found before the rules — so that it is recorded and shown like
+ * any other: unroutable, no rule, the reason, an empty trace.  Version 0 stands for "no profile".
+ */
+export function unroutableDecision(orderId: string, profile: { id: string; version: number } | null, reason: string): RoutingDecision {
+  return {
+    orderId,
+    profileId: profile?.id ?? "",
+    profileVersion: profile?.version ?? 0,
+    status: "unroutable",
+    ruleId: null,
+    queue: null,
+    plan: null,
+    trace: { rules: [], candidates: [], plansCompared: [], plansConsidered: 0, searchMode: null },
+    reason,
+  };
 }
 
 /** A copy of the locations in id order (callers usually pass them in that order already: then no sort). */
@@ -113,7 +143,11 @@ function buildPlan(order: RoutingOrder, candidates: Candidate[], found: FoundPla
   };
 }
 
-/** A pickup order has one possible location: say what happened to it rather than "no candidate". */
+/**
+ * Why a rule found no plan.  A pickup order has one possible location: say what happened to it
+ * rather than "no candidate".  Otherwise the search's failure, plus the locations this rule left
+ * out for their settings: fixing them may be all the order needs.
+ */
 function noPlanReason(
   order: RoutingOrder,
   network: RoutingNetwork,
@@ -121,12 +155,37 @@ function noPlanReason(
   candidates: RoutingTrace["candidates"],
   failure: string,
 ): string {
-  if (order.speed !== "pickup") return failure;
+  if (order.speed !== "pickup") {
+    const misconfigured = candidates.filter((c) => c.ruleId === rule.id && c.misconfigured);
+    if (misconfigured.length === 0) return failure;
+    return `${failure}; left out until their settings are fixed: ${misconfigured.map((c) => `${c.locationId} (${c.reason})`).join("; ")}`;
+  }
   const store = order.pickupLocationId ?? "";
-  if (!network.locations.some((l) => l.id === store)) return `pickup store ${store} is not in the network`;
   const entry = candidates.find((c) => c.ruleId === rule.id && c.locationId === store);
-  if (entry && !entry.accepted) return `pickup store ${store}: ${entry.reason}`;
+  if (!entry) return `pickup store ${store} is not in the network`;
+  if (!entry.accepted) return `pickup store ${store}: ${entry.reason}`;
   return `pickup store ${store}: ${failure}`;
+}
+
+/**
+ * Why no location at all could serve this order, whatever the stock and the rules, or null.  For a
+ * shipment: no location in the network has coordinates (or there is none).  For a pickup: the
+ * store the customer chose is left out for its settings (a store that is simply not eligible for
+ * the channel, or out of stock, is the pickup rule's fallback to handle, as before).
+ */
+function blockedReason(order: RoutingOrder, network: RoutingNetwork): string | null {
+  const excluded = network.excluded ?? [];
+  if (order.speed === "pickup") {
+    const store = excluded.find((e) => e.id === order.pickupLocationId);
+    return store ? `pickup store ${store.id} is left out until its settings are fixed: ${store.reason}` : null;
+  }
+  if (network.locations.some(hasCoordinates)) return null;
+  const problems = [
+    ...network.locations.map((l) => ({ id: l.id, reason: NO_COORDINATES })),
+    ...excluded.map((e) => ({ id: e.id, reason: e.reason })),
+  ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  if (problems.length === 0) return "no location to ship from: the network is empty (no active location is eligible for the order's channel)";
+  return `no location can ship this order until its settings are fixed: ${problems.map((p) => `${p.id} (${p.reason})`).join("; ")}`;
 }
 
 function ruleName(rule: Rule): string {

@@ -24,6 +24,13 @@ describe("simulate", () => {
     expect(r.decisions[0]!.trace.candidates.map((c) => c.locationId)).toEqual(["store"]);
   });
 
+  it("an excluded location shows only in the traces of orders it is eligible for", () => {
+    const withExcluded = { ...network, excluded: [{ id: "bk", name: "Brooklyn", reason: "opening hours: not valid JSON" }] };
+    const r = simulate(withExcluded, byPriority, [order({ id: "x" }), order({ id: "y" })], { eligible: (o) => (o.id === "x" ? new Set(["a"]) : new Set(["a", "bk"])) });
+    expect(r.decisions.map((d) => d.trace.candidates.map((c) => c.locationId))).toEqual([["a"], ["a", "bk"]]);
+    expect(r.decisions.map((d) => d.plan?.shipments[0]?.locationId)).toEqual(["a", "a"]);
+  });
+
   it("with local times per order, a new local day starts the daily cap from zero", () => {
     const day = (date: string) => ({ weekday: "tue" as const, minutes: 600, date });
     const times: Record<string, string> = { o1: "2026-11-24", o2: "2026-11-24", o3: "2026-11-25" };

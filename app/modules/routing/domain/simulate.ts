@@ -88,7 +88,7 @@ export function simulate(network: RoutingNetwork, profile: RoutingProfile, order
       }
     }
     const only = opts.eligible?.(order) ?? null;
-    const view = only ? { ...net, locations: net.locations.filter((l) => only.has(l.id)) } : net;
+    const view = only ? { ...net, locations: net.locations.filter((l) => only.has(l.id)), excluded: net.excluded?.filter((e) => only.has(e.id)) } : net;
     const d = routeOrder(order, view, profile);
     decisions.push(d);
     if (d.status !== "routed" || !d.plan) continue;

@@ -180,8 +180,14 @@ export interface RoutingLocation {
   id: string;
   name: string;
   kind: LocationKind;
-  lat: number;
-  lng: number;
+  /**
+   * null (both): the merchant has not set the location's coordinates (Shopify's REST Location has
+   * none).  Such a location ships nothing — distance, shipping cost, transit days and the zone
+   * bands that decide whether a speed reaches the customer all come from them — but it can still
+   * hand over a pickup, where distance plays no part.  See candidates.ts.
+   */
+  lat: number | null;
+  lng: number | null;
   /** Explicit merchant priority: lower is preferred. */
   priority: number;
   /** Fulfils consumer online orders at all (B2B orders are not bound by it). */
@@ -224,8 +230,25 @@ export interface ZoneTable {
   sameDay?: ZoneBand[];
 }
 
+/**
+ * A location of the network that routing cannot use at all until the merchant fixes its settings
+ * (a time zone that is not an IANA zone, opening hours or a zone table that do not parse…).  The
+ * caller leaves it out of `locations` and lists it here, so one badly configured location does not
+ * stop routing for the whole shop, and every decision says why it was not considered.
+ */
+export interface ExcludedLocation {
+  id: string;
+  name: string;
+  /** When known and valid, so a rule's kind filter can still speak first in the trace. */
+  kind?: LocationKind;
+  /** What is wrong and what to do: "time zone \"Pacific\" is not an IANA zone … — fix the location's time zone". */
+  reason: string;
+}
+
 export interface RoutingNetwork {
   locations: RoutingLocation[];
+  /** Locations left out for their configuration, with why (not routed to; named in every trace). */
+  excluded?: ExcludedLocation[];
   /** Per location id; locations without one use defaultZoneTable (or DEFAULT_ZONE_TABLE). */
   zoneTables?: Record<string, ZoneTable>;
   defaultZoneTable?: ZoneTable;
@@ -266,6 +289,11 @@ export interface CandidateTrace {
   locationId: string;
   accepted: boolean;
   reason: string;
+  /**
+   * Rejected for the location's own settings (no coordinates, an excluded location), not for the
+   * order, stock or the rule: the merchant fixes the location, then re-routes.
+   */
+  misconfigured?: true;
 }
 
 export interface PlanComparison {

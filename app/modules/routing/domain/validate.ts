@@ -4,7 +4,7 @@
  */
 import { DomainError } from "#app/platform/errors";
 import { parseClock } from "./hours";
-import type { RoutingNetwork, RoutingOrder, RoutingProfile, TimeRange, ZoneBand, ZoneTable } from "./types";
+import type { RoutingLocation, RoutingNetwork, RoutingOrder, RoutingProfile, TimeRange, ZoneBand, ZoneTable } from "./types";
 
 const SPEEDS = ["standard", "expedited", "same_day", "pickup"];
 const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -88,36 +88,66 @@ function zoneTable(table: ZoneTable, field: string): void {
 
 export function validateNetwork(network: RoutingNetwork): void {
   unique(network.locations.map((l) => l.id), "network.locations.id");
-  network.locations.forEach((l, i) => {
-    const at = `network.locations[${i}]`;
-    nonEmpty(l.id, `${at}.id`);
-    if (!KINDS.includes(l.kind)) fail(`${at}.kind`, `must be one of ${KINDS.join(", ")}`);
-    coordinates(l.lat, l.lng, at);
-    if (!isNumber(l.priority)) fail(`${at}.priority`, "must be a number");
-    if (l.dailyCap !== null && !isWhole(l.dailyCap, 0)) fail(`${at}.dailyCap`, "must be a whole number >= 0 or null");
-    if (!isWhole(l.usedToday, 0)) fail(`${at}.usedToday`, "must be a whole number >= 0");
-    if (!WEEKDAYS.includes(l.localTime.weekday)) fail(`${at}.localTime.weekday`, `must be one of ${WEEKDAYS.join(", ")}`);
-    if (!isWhole(l.localTime.minutes, 0) || l.localTime.minutes > 1439) fail(`${at}.localTime.minutes`, "must be a whole number 0..1439");
-    if (!DATE.test(l.localTime.date)) fail(`${at}.localTime.date`, "must be YYYY-MM-DD");
-    for (const [day, list] of Object.entries(l.openingHours ?? {})) {
-      if (!WEEKDAYS.includes(day)) fail(`${at}.openingHours.${day}`, "is not a weekday (mon..sun)");
-      ranges(list ?? [], `${at}.openingHours.${day}`);
-    }
-    l.exceptions.forEach((e, j) => {
-      if (!DATE.test(e.date)) fail(`${at}.exceptions[${j}].date`, "must be YYYY-MM-DD");
-      ranges(e.hours ?? [], `${at}.exceptions[${j}].hours`);
-    });
-    const cutoff = l.sameDayCutoffMinutes;
-    if (cutoff !== undefined && (!isWhole(cutoff, 0) || cutoff > 1440)) fail(`${at}.sameDayCutoffMinutes`, "must be a whole number 0..1440");
-    atLeast(l.handlingCostCents, 0, `${at}.handlingCostCents`);
-    atLeast(l.handlingDays, 0, `${at}.handlingDays`);
-    for (const [sku, units] of Object.entries(l.stock)) {
-      if (!isNumber(units)) fail(`${at}.stock.${sku}`, "must be a number");
-    }
-    for (const [sku, units] of Object.entries(l.weeklyDemand ?? {})) atLeast(units, 0, `${at}.weeklyDemand.${sku}`);
+  network.locations.forEach((l, i) => validateLocation(l, `network.locations[${i}]`));
+  const ids = new Set(network.locations.map((l) => l.id));
+  (network.excluded ?? []).forEach((e, i) => {
+    const at = `network.excluded[${i}]`;
+    nonEmpty(e.id, `${at}.id`);
+    nonEmpty(e.reason, `${at}.reason`);
+    if (e.kind !== undefined && !KINDS.includes(e.kind)) fail(`${at}.kind`, `must be one of ${KINDS.join(", ")}`);
+    if (ids.has(e.id)) fail(`${at}.id`, `duplicate id "${e.id}" (a location is either in the network or excluded from it, once)`);
+    ids.add(e.id);
   });
   for (const [id, table] of Object.entries(network.zoneTables ?? {})) zoneTable(table, `network.zoneTables.${id}`);
   if (network.defaultZoneTable) zoneTable(network.defaultZoneTable, "network.defaultZoneTable");
+}
+
+/**
+ * What is wrong with one location's settings (and its zone table), or null.  The live network
+ * (network.server.ts) leaves such a location out — network.excluded, with this as the reason —
+ * rather than let validateNetwork fail routing for the whole shop.
+ */
+export function locationProblem(location: RoutingLocation, table?: ZoneTable): string | null {
+  try {
+    validateLocation(location, "location");
+    if (table) zoneTable(table, "location.shippingZones");
+    return null;
+  } catch (e) {
+    // Settings read from a database may have any shape (a string where ranges belong): a TypeError
+    // is as much the location's problem as a DomainError.
+    if (!(e instanceof DomainError)) return `settings not in the expected format (${e instanceof Error ? e.message : String(e)}) — fix the location's settings`;
+    return `invalid ${e.message.replace(/^location\./, "")} — fix the location's settings`;
+  }
+}
+
+function validateLocation(l: RoutingLocation, at: string): void {
+  nonEmpty(l.id, `${at}.id`);
+  if (!KINDS.includes(l.kind)) fail(`${at}.kind`, `must be one of ${KINDS.join(", ")}`);
+  // Both null: a location without coordinates (it ships nothing; candidates.ts).  One of the two
+  // alone is a mistake, not a missing pair.
+  if (l.lat !== null || l.lng !== null) coordinates(l.lat, l.lng, at);
+  if (!isNumber(l.priority)) fail(`${at}.priority`, "must be a number");
+  if (l.dailyCap !== null && !isWhole(l.dailyCap, 0)) fail(`${at}.dailyCap`, "must be a whole number >= 0 or null");
+  if (!isWhole(l.usedToday, 0)) fail(`${at}.usedToday`, "must be a whole number >= 0");
+  if (!WEEKDAYS.includes(l.localTime.weekday)) fail(`${at}.localTime.weekday`, `must be one of ${WEEKDAYS.join(", ")}`);
+  if (!isWhole(l.localTime.minutes, 0) || l.localTime.minutes > 1439) fail(`${at}.localTime.minutes`, "must be a whole number 0..1439");
+  if (!DATE.test(l.localTime.date)) fail(`${at}.localTime.date`, "must be YYYY-MM-DD");
+  for (const [day, list] of Object.entries(l.openingHours ?? {})) {
+    if (!WEEKDAYS.includes(day)) fail(`${at}.openingHours.${day}`, "is not a weekday (mon..sun)");
+    ranges(list ?? [], `${at}.openingHours.${day}`);
+  }
+  l.exceptions.forEach((e, j) => {
+    if (!DATE.test(e.date)) fail(`${at}.exceptions[${j}].date`, "must be YYYY-MM-DD");
+    ranges(e.hours ?? [], `${at}.exceptions[${j}].hours`);
+  });
+  const cutoff = l.sameDayCutoffMinutes;
+  if (cutoff !== undefined && (!isWhole(cutoff, 0) || cutoff > 1440)) fail(`${at}.sameDayCutoffMinutes`, "must be a whole number 0..1440");
+  atLeast(l.handlingCostCents, 0, `${at}.handlingCostCents`);
+  atLeast(l.handlingDays, 0, `${at}.handlingDays`);
+  for (const [sku, units] of Object.entries(l.stock)) {
+    if (!isNumber(units)) fail(`${at}.stock.${sku}`, "must be a number");
+  }
+  for (const [sku, units] of Object.entries(l.weeklyDemand ?? {})) atLeast(units, 0, `${at}.weeklyDemand.${sku}`);
 }
 
 export function validateProfile(profile: RoutingProfile): void {
