@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError, useSubmit } from "@remix-run/react";
-import { Badge, Banner, BlockStack, InlineStack, Layout, Link, Modal, Page, Select, Text, TextField } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, InlineStack, Layout, Link, List, Modal, Page, Select, Text, TextField } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useState } from "react";
 import { z } from "zod";
@@ -102,9 +102,15 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
     ),
   }));
   const heldByThisApp = fos.some((f) => parseHolds(f.holds).some(isOwnHold));
+  // Locations the current decision left out for their own settings (no coordinates, a time zone
+  // routing cannot read…): what the merchant fixes on the location before re-routing.
+  const leftOut = new Map<string, { location: string; reason: string }>();
+  for (const c of detail.decisions[0]?.trace.candidates ?? []) {
+    if (c.misconfigured && !leftOut.has(c.locationId)) leftOut.set(c.locationId, { location: detail.locationNames[c.locationId] ?? c.locationId, reason: humanize(c.reason, detail.locationNames) });
+  }
   // The reasons travel as data: the orders module's index is server-only (a client import of it breaks the build).
   const holdReasons = FULFILLMENT_HOLD_REASONS.map((r) => ({ value: r, label: HOLD_REASON_LABELS[r] }));
-  return json({ ...toOrderPageData(detail), fulfillmentOrders, events, heldByThisApp, holdReasons });
+  return json({ ...toOrderPageData(detail), fulfillmentOrders, events, heldByThisApp, holdReasons, leftOut: [...leftOut.values()] });
 };
 
 export const action = async ({ request, params, context }: ActionFunctionArgs) => {
@@ -125,10 +131,11 @@ export const action = async ({ request, params, context }: ActionFunctionArgs) =
       case "reroute": {
         const r = await routeExistingOrder(deps, shop, order.id, { trigger: "manual", actor: ACTOR });
         const d = r.decision;
+        // Every re-route records a decision; an unroutable one's reason is in the banner below.
         return ok(
           d
-            ? `Re-routed ${order.name}: decision #${d.sequence}, ${statusLabel(d.status, d.queue).toLowerCase()}${d.ruleId ? ` by rule ${d.ruleId}` : ""}.`
-            : `${order.name} was not routed: there is no active routing profile. Activate one on the Routing page.`,
+            ? `Re-routed ${order.name}: decision #${d.sequence}, ${statusLabel(d.status, d.queue).toLowerCase()}${d.ruleId ? ` by rule ${d.ruleId}` : ""}${d.status === "unroutable" ? " — see why below" : ""}.`
+            : `Re-routed ${order.name}.`,
         );
       }
       case "cancel": {
@@ -217,9 +224,17 @@ function StatusBanner({ order }: { order: OrderView }) {
         </Banner>
       );
     case "unroutable":
+      return (
+        <Banner tone="critical" title="Unroutable: routing could not place this order">
+          <BlockStack gap="200">
+            <p>{reason ?? "No reason was recorded."}</p>
+            <p>Fix what the reason names, then choose Re-route now. Until then the order keeps its reserved stock where it is: nothing is released, and no other order can take it.</p>
+          </BlockStack>
+        </Banner>
+      );
     case "refused":
       return (
-        <Banner tone="critical" title={order.status === "refused" ? "Refused: no stock could be reserved" : "Unroutable: no location can ship it"}>
+        <Banner tone="critical" title="Refused: no stock could be reserved">
           <p>{reason ?? order.status}</p>
         </Banner>
       );
@@ -238,8 +253,25 @@ function StatusBanner({ order }: { order: OrderView }) {
   }
 }
 
+/** Locations the current decision could not consider for their own settings, with what to fix. */
+function LeftOutBanner({ leftOut }: { leftOut: { location: string; reason: string }[] }) {
+  if (leftOut.length === 0) return null;
+  return (
+    <Banner tone="warning" title={leftOut.length === 1 ? `${leftOut[0]!.location} was left out of routing` : `${leftOut.length} locations were left out of routing`}>
+      <BlockStack gap="200">
+        <List type="bullet">
+          {leftOut.map((l) => (
+            <List.Item key={l.location}>{`${l.location}: ${l.reason}`}</List.Item>
+          ))}
+        </List>
+        <p>Routing went on without them. Fix their settings, then choose Re-route now if this order should consider them.</p>
+      </BlockStack>
+    </Banner>
+  );
+}
+
 export default function OrderPage() {
-  const { order, lines, decisions, fulfillmentOrders, events, heldByThisApp, holdReasons } = useLoaderData<typeof loader>();
+  const { order, lines, decisions, fulfillmentOrders, events, heldByThisApp, holdReasons, leftOut } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -249,7 +281,8 @@ export default function OrderPage() {
   const openFulfillment = fulfillmentOrders.some((f) => ["open", "scheduled", "on_hold", "in_progress"].includes(f.status));
 
   const [current, ...earlier] = decisions;
-  const closed = order.status === "cancelled" || order.status === "refused";
+  // Statuses routing refuses (routeExistingOrder): nothing is reserved for them any more, or never was.
+  const closed = ["cancelled", "refused", "fulfilled_by_channel", "fulfilled", "closed"].includes(order.status);
 
   return (
     <Page
@@ -266,7 +299,7 @@ export default function OrderPage() {
         content: "Re-route now",
         onAction: () => submit({ intent: "reroute" }, { method: "post" }),
         loading: submitting("reroute"),
-        helpText: closed ? `A ${order.status} order cannot be routed.` : "Route again under the active profile, with today's stock and capacity.",
+        helpText: closed ? `This order is ${statusLabel(order.status).toLowerCase()}: there is nothing to route.` : "Route again under the active profile, with today's stock and capacity.",
       }}
       // Cancel first: Polaris rolls the last actions up into "More actions" when the bar is narrow.
       secondaryActions={[
@@ -305,6 +338,11 @@ export default function OrderPage() {
             <StatusBanner order={order} />
           </Layout.Section>
         )}
+        {leftOut.length ? (
+          <Layout.Section>
+            <LeftOutBanner leftOut={leftOut} />
+          </Layout.Section>
+        ) : null}
         <Layout.Section>
           <BlockStack gap="400">
             <OrderLines lines={lines} currencyCode={order.currencyCode} />
@@ -317,7 +355,8 @@ export default function OrderPage() {
                 </Text>
               )}
             </SectionCard>
-            {current ? (
+            {/* A decision no rule made (no active profile, a line holding no stock…) has no trace to show. */}
+            {current && (current.trace.rules.length > 0 || current.trace.candidates.length > 0) ? (
               <SectionCard title="Decision trace" subtitle="How the rules of the profile were tried, which locations each could use, and how the plans compared.">
                 <DecisionTrace trace={current.trace} />
               </SectionCard>

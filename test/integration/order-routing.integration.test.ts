@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { beforeEach, expect, it } from "vitest";
-import { cancelOrder, getOrderDetail, intakeOrder, routeExistingOrder, whatIf, type OrderIntake } from "#app/modules/orders/index";
-import { activateVersion, routingFixtures, saveDraft, type Rule } from "#app/modules/routing/index";
+import { beforeEach, describe, expect, it } from "vitest";
+import { cancelOrder, getOrderDetail, intakeOrder, recordOrderWithoutStock, routeExistingOrder, whatIf, type OrderIntake } from "#app/modules/orders/index";
+import { consumeOrder, expireHolds } from "#app/modules/inventory/index";
+import { activateVersion, humanize, NO_COORDINATES, routingFixtures, saveDraft, type Rule } from "#app/modules/routing/index";
 import type { Db } from "#app/platform/db/client.server";
 import { describeEachDatabase, truncateAll } from "#test/support/databases";
 import { makeChannel, makeSku, setStock } from "#test/support/inventory";
@@ -18,7 +19,8 @@ const T0 = new Date("2026-11-24T18:30:00Z");
 const { rule } = routingFixtures;
 const STORE_HOURS = routingFixtures.STORE_HOURS;
 
-async function makeLoc(db: Db, shop: string, name: string, o: { kind?: string; lat: number; lng: number; tz?: string; cap?: number | null; priority: number; hours?: unknown; cutoff?: number }) {
+/** lat/lng null: a location whose coordinates were never set (Shopify's REST Location has none). */
+async function makeLoc(db: Db, shop: string, name: string, o: { kind?: string; lat: number | null; lng: number | null; tz?: string; cap?: number | null; priority: number; hours?: unknown; cutoff?: number }) {
   return db.location.create({
     data: {
       id: randomUUID(),
@@ -196,14 +198,184 @@ describeEachDatabase("order intake: reserve, route, move the reservation, count 
     expect((await level(ids.tee, ids.west)).held).toBe(1);
   });
 
-  it("keeps the hold and says why when there is no active profile", async () => {
+  it("without an active profile the order is unroutable with the reason, keeps its hold, and routes once one is active", async () => {
     const { db } = tdb().handle;
     await db.routingProfileVersion.deleteMany();
     await setStock(db, SHOP, ids.tee, ids.east, 5);
     const r = await intakeOrder(deps(), SHOP, order("NP-1", [{ lineKey: "1", sku: "TEE", quantity: 1 }]), "test");
-    expect(r).toMatchObject({ status: "reserved", decision: null });
-    expect((await db.order.findUniqueOrThrow({ where: { id: r.orderId } })).statusReason).toMatch(/no active routing profile/);
-    expect((await level(ids.tee, ids.east)).held).toBe(1);
+    expect(r).toMatchObject({ status: "unroutable", decision: { sequence: 1, status: "unroutable", ruleId: null, profileVersion: 0, trigger: "intake" } });
+    expect(r.decision!.reason).toMatch(/^no active routing profile: activate one on the Routing page/);
+    expect(await db.order.findUniqueOrThrow({ where: { id: r.orderId } })).toMatchObject({ status: "unroutable", statusReason: r.decision!.reason });
+    expect(await level(ids.tee, ids.east)).toMatchObject({ available: 5, held: 1 });
+
+    await saveDraft(db, SHOP, { rules: [rule("any", { fallback: { kind: "backorder" } })], actor: "test" });
+    await activateVersion({ db, now: () => T0 }, SHOP, 1);
+    const again = await routeExistingOrder(deps(), SHOP, r.orderId, { trigger: "manual", actor: "test" });
+    expect(again).toMatchObject({ status: "routed", decision: { sequence: 2, ruleId: "any", profileVersion: 1 } });
+    expect(again.decision!.plan!.shipments.map((s) => s.locationId)).toEqual([ids.east]);
+    expect(await level(ids.tee, ids.east)).toMatchObject({ available: 5, held: 1 });
+  });
+
+  describe("orders routing cannot place: a visible reason, the hold kept, re-routed once fixed", () => {
+    const NY = { countryCode: "US", provinceCode: "NY", zip: "11201", city: "Brooklyn", lat: 40.6782, lng: -73.9442 };
+    const candidate = <C extends { ruleId: string; locationId: string }>(d: { trace: { candidates: C[] } }, ruleId: string, locationId: string) =>
+      d.trace.candidates.find((c) => c.ruleId === ruleId && c.locationId === locationId);
+
+    /** A Brooklyn store eligible for every channel; its coordinates were never set. */
+    async function brooklyn(db: Db) {
+      const store = await makeLoc(db, SHOP, "Brooklyn Store", { kind: "store", lat: null, lng: null, tz: "America/New_York", priority: 1 });
+      for (const c of await db.channel.findMany({ where: { shop: SHOP } })) {
+        await db.channel.update({ where: { id: c.id }, data: { eligibleLocationIds: JSON.stringify([...(JSON.parse(c.eligibleLocationIds) as string[]), store.id]) } });
+      }
+      return store;
+    }
+
+    it("leaves a location without coordinates out with the reason, and routes the order elsewhere (the intake hold moves off it)", async () => {
+      const { db } = tdb().handle;
+      const store = await brooklyn(db);
+      // Intake holds the tightest single fit: the Brooklyn store's 2 units, not West's 50.
+      await setStock(db, SHOP, ids.tee, store.id, 2);
+      await setStock(db, SHOP, ids.tee, ids.west, 50);
+      const r = await intakeOrder(deps(), SHOP, order("NC-1", [{ lineKey: "1", sku: "TEE", quantity: 2 }], { destination: NY }), "test");
+      expect(r.status).toBe("routed");
+      expect(r.decision!.ruleId).toBe("default");
+      expect(r.decision!.plan!.shipments.map((s) => s.locationId)).toEqual([ids.west]);
+      expect(candidate(r.decision!, "default", store.id)).toEqual({ ruleId: "default", locationId: store.id, accepted: false, reason: NO_COORDINATES, misconfigured: true });
+      expect(NO_COORDINATES).toBe("no coordinates — set latitude/longitude on the location");
+      expect(await level(ids.tee, store.id)).toMatchObject({ available: 2, held: 0 });
+      expect(await level(ids.tee, ids.west)).toMatchObject({ available: 50, held: 2 });
+      // The order page and `oms route` read the stored decision: the trace names the location.
+      const detail = await getOrderDetail(db, SHOP, "NC-1");
+      const entry = candidate(detail.decisions[0]!, "default", store.id)!;
+      expect(`${detail.locationNames[entry.locationId]}: ${entry.reason}`).toBe("Brooklyn Store: no coordinates — set latitude/longitude on the location");
+      // The what-if replay loads the same network: it runs, and leaves the store out the same way.
+      const active = JSON.parse((await db.routingProfileVersion.findFirstOrThrow()).body) as Rule[];
+      const report = await whatIf(deps(), SHOP, { days: 30, profile: { id: "default", version: 1, rules: active } });
+      expect(report.base.decisions.map((d) => d.plan?.shipments.map((s) => s.locationId))).toEqual([[ids.west]]);
+    });
+
+    it("makes the order unroutable with the reason when no location can ship it, keeps the hold, and routes it once the location is fixed", async () => {
+      const { db } = tdb().handle;
+      // The portal ships from East only, and East has lost its coordinates.
+      await db.location.update({ where: { id: ids.east }, data: { latitude: null, longitude: null } });
+      await setStock(db, SHOP, ids.tee, ids.east, 5);
+      const r = await intakeOrder(deps(), SHOP, order("NC-2", [{ lineKey: "1", sku: "TEE", quantity: 3 }], { channel: "portal", destination: NY }), "test");
+      const names = { [ids.east]: "East" };
+      expect(r).toMatchObject({ status: "unroutable", decision: { sequence: 1, status: "unroutable", ruleId: null, plan: null } });
+      expect(humanize(r.decision!.reason, names)).toBe("no location can ship this order until its settings are fixed: East (no coordinates — set latitude/longitude on the location)");
+      expect(r.decision!.trace.rules.find((x) => x.ruleId === "default")).toMatchObject({ matched: true });
+      expect(candidate(r.decision!, "default", ids.east)).toMatchObject({ accepted: false, reason: NO_COORDINATES, misconfigured: true });
+      const stored = await db.order.findUniqueOrThrow({ where: { id: r.orderId } });
+      expect(stored).toMatchObject({ status: "unroutable", statusReason: r.decision!.reason, routedAt: null });
+      // The hold stays where intake put it: nothing released, nothing sold twice.
+      expect(await level(ids.tee, ids.east)).toMatchObject({ available: 5, held: 3 });
+      expect((await getOrderDetail(db, SHOP, "NC-2")).lines[0]!.reservation).toMatchObject({ status: "held", allocations: [{ location: "East", sku: "TEE", quantity: 3 }] });
+      // Another order cannot take the held units meanwhile.
+      expect((await intakeOrder(deps(), SHOP, order("NC-3", [{ lineKey: "1", sku: "TEE", quantity: 3 }], { channel: "portal", destination: NY }), "test")).status).toBe("refused");
+
+      // Re-routing before the fix changes nothing but the record.
+      const unchanged = await routeExistingOrder(deps(), SHOP, r.orderId, { trigger: "manual", actor: "agent@shop" });
+      expect(unchanged).toMatchObject({ status: "unroutable", decision: { sequence: 2 } });
+      expect(await level(ids.tee, ids.east)).toMatchObject({ available: 5, held: 3 });
+
+      await db.location.update({ where: { id: ids.east }, data: { latitude: 40.5187, longitude: -74.3457 } });
+      const fixed = await routeExistingOrder(deps(), SHOP, r.orderId, { trigger: "manual", actor: "agent@shop" });
+      expect(fixed).toMatchObject({ status: "routed", decision: { sequence: 3, ruleId: "default", trigger: "manual" } });
+      expect(fixed.decision!.plan!.shipments.map((s) => s.locationId)).toEqual([ids.east]);
+      expect(await db.order.findUniqueOrThrow({ where: { id: r.orderId } })).toMatchObject({ status: "routed", routedAt: T0 });
+      expect(await level(ids.tee, ids.east)).toMatchObject({ available: 5, held: 3 });
+      expect((await getOrderDetail(db, SHOP, "NC-2")).decisions.map((d) => d.status)).toEqual(["routed", "unroutable", "unroutable"]);
+    });
+
+    it("a location whose time zone or hours routing cannot read is left out with the reason; the rest of the shop routes", async () => {
+      const { db } = tdb().handle;
+      await db.location.update({ where: { id: ids.la }, data: { timeZone: "Pacific Time" } });
+      await db.location.update({ where: { id: ids.east }, data: { openingHours: JSON.stringify({ mon: [["18:00", "09:00"]] }) } });
+      await setStock(db, SHOP, ids.tee, ids.west, 5);
+      const r = await intakeOrder(deps(), SHOP, order("TZ-1", [{ lineKey: "1", sku: "TEE", quantity: 1 }]), "test");
+      expect(r.status).toBe("routed");
+      expect(r.decision!.plan!.shipments.map((s) => s.locationId)).toEqual([ids.west]);
+      expect(candidate(r.decision!, "california", ids.la)).toEqual({
+        ruleId: "california",
+        locationId: ids.la,
+        accepted: false,
+        reason: 'time zone "Pacific Time" is not an IANA zone such as America/New_York — fix the location\'s time zone (hours, cut-offs and daily caps run on it)',
+        misconfigured: true,
+      });
+      expect(candidate(r.decision!, "california", ids.east)).toEqual({
+        ruleId: "california",
+        locationId: ids.east,
+        accepted: false,
+        reason: "invalid openingHours.mon[0]: opens at 18:00, not before it closes at 09:00 — fix the location's settings",
+        misconfigured: true,
+      });
+    });
+
+    it("a kit whose components were removed after intake is unroutable with the reason, keeps its components held, and routes once fixed", async () => {
+      const { db } = tdb().handle;
+      await setStock(db, SHOP, ids.peg, ids.west, 8);
+      const r = await intakeOrder(deps(), SHOP, order("KIT-X", [{ lineKey: "1", sku: "KIT", quantity: 2 }]), "test");
+      expect(r.status).toBe("routed");
+      const components = await db.kitComponent.findMany({ where: { kitVariantId: ids.kit } });
+      await db.kitComponent.deleteMany({ where: { kitVariantId: ids.kit } });
+      const broken = await routeExistingOrder(deps(), SHOP, r.orderId, { trigger: "manual", actor: "test" });
+      expect(broken).toMatchObject({ status: "unroutable", decision: { sequence: 2, reason: "line 1: kit KIT has no components — set its components in the catalog; then re-route" } });
+      expect(await level(ids.peg, ids.west)).toMatchObject({ held: 8 });
+      await db.kitComponent.createMany({ data: components });
+      expect(await routeExistingOrder(deps(), SHOP, r.orderId, { trigger: "manual", actor: "test" })).toMatchObject({ status: "routed", decision: { sequence: 3 } });
+      expect(await level(ids.peg, ids.west)).toMatchObject({ held: 8 });
+    });
+
+    it("an order whose hold expired is unroutable (routing cannot make a hold), instead of failing", async () => {
+      const { db } = tdb().handle;
+      await makeChannel(db, SHOP, "unpaid", [ids.west], { kind: "online_store", holdTtlMinutes: 30 });
+      await setStock(db, SHOP, ids.tee, ids.west, 5);
+      const r = await intakeOrder(deps(), SHOP, order("EXP-1", [{ lineKey: "1", sku: "TEE", quantity: 1 }], { channel: "unpaid" }), "test");
+      expect(r.status).toBe("routed");
+      expect(await expireHolds({ db, now: () => new Date(T0.getTime() + 3_600_000) })).toEqual({ expired: 1 });
+      const again = await routeExistingOrder(deps(), SHOP, r.orderId, { trigger: "manual", actor: "test" });
+      expect(again).toMatchObject({ status: "unroutable", decision: { sequence: 2 } });
+      expect(again.decision!.reason).toBe(
+        "line 1 (TEE ×1) holds no stock (its reservation is released: unpaid hold expired): routing moves an order's reservation and cannot make a new one — cancel the order, or edit its lines in the channel so they are reserved again",
+      );
+      expect(await level(ids.tee, ids.west)).toMatchObject({ available: 5, held: 0 });
+    });
+
+    it("re-routes a partly shipped order's remaining lines only, and refuses to route one that has shipped in full", async () => {
+      const { db } = tdb().handle;
+      await setStock(db, SHOP, ids.tee, ids.west, 5);
+      await setStock(db, SHOP, ids.cap, ids.west, 5);
+      const r = await intakeOrder(deps(), SHOP, order("PART-1", [{ lineKey: "1", sku: "TEE", quantity: 1 }, { lineKey: "2", sku: "CAP", quantity: 1 }], { channel: "online" }), "test");
+      expect(r.status).toBe("routed");
+      const channel = await db.channel.findFirstOrThrow({ where: { shop: SHOP, code: "online" } });
+      await consumeOrder({ db }, { shop: SHOP, channelId: channel.id, externalOrderId: "PART-1", lineKeys: ["1"] });
+      const again = await routeExistingOrder(deps(), SHOP, r.orderId, { trigger: "manual", actor: "test" });
+      expect(again.status).toBe("routed");
+      expect(again.decision!.plan!.shipments.flatMap((s) => s.lines.map((l) => l.lineKey))).toEqual(["2"]);
+      await consumeOrder({ db }, { shop: SHOP, channelId: channel.id, externalOrderId: "PART-1" });
+      await expect(routeExistingOrder(deps(), SHOP, r.orderId, { trigger: "manual", actor: "test" })).rejects.toMatchObject({ kind: "CONFLICT", message: "order PART-1: every line has shipped; there is nothing to route" });
+      expect(await db.routingDecision.count({ where: { orderId: r.orderId } })).toBe(2);
+    });
+
+    it("a redelivered order that was reserved but never routed (its routing threw) is routed by the redelivery", async () => {
+      const { db } = tdb().handle;
+      await setStock(db, SHOP, ids.tee, ids.west, 5);
+      const first = await intakeOrder(deps(), SHOP, order("RE-1", [{ lineKey: "1", sku: "TEE", quantity: 1 }]), "test");
+      // As the first delivery leaves an order whose routing threw after the reservation: reserved, no decision.
+      await db.routingDecision.deleteMany({ where: { orderId: first.orderId } });
+      await db.order.update({ where: { id: first.orderId }, data: { status: "reserved", statusReason: null } });
+      const again = await intakeOrder(deps(), SHOP, order("RE-1", [{ lineKey: "1", sku: "TEE", quantity: 1 }]), "test");
+      expect(again).toMatchObject({ orderId: first.orderId, duplicate: true, status: "routed", decision: { sequence: 1, trigger: "intake" } });
+      expect(await level(ids.tee, ids.west)).toMatchObject({ held: 1 });
+      expect(await db.reservation.count({ where: { shop: SHOP } })).toBe(1);
+    });
+
+    it("record-only orders (history, fulfilled by the channel) are not routed", async () => {
+      const { db } = tdb().handle;
+      const r = await recordOrderWithoutStock(deps(), SHOP, order("HIST-1", [{ lineKey: "1", sku: "TEE", quantity: 1 }]), { status: "fulfilled", reason: "fulfilled before the import", actor: "test" });
+      await expect(routeExistingOrder(deps(), SHOP, r.orderId, { trigger: "manual", actor: "test" })).rejects.toMatchObject({ kind: "CONFLICT", message: "order HIST-1 is fulfilled; there is nothing to route" });
+      expect(await db.order.findUniqueOrThrow({ where: { id: r.orderId } })).toMatchObject({ status: "fulfilled" });
+    });
   });
 
   it("refuses bad input with the field named and stores nothing", async () => {

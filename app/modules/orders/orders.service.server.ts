@@ -13,6 +13,8 @@ import {
   routeOrder,
   decisionsFor,
   takeSlotsTx,
+  unroutableDecision,
+  type LoadedNetwork,
   type RoutingDecision,
   type SpeedClass,
   type StoredDecision,
@@ -186,6 +188,13 @@ export async function intakeOrder(deps: OrdersDeps, shop: string, raw: OrderInta
   const recorded = await recordOrderRows(deps, shop, raw, { status: "received", statusReason: null });
   if (recorded.existing) {
     const existing = recorded.existing;
+    // Reserved but never routed: the first delivery's routing threw (the database went away, stock
+    // kept moving) after the stock was held.  The channel's redelivery, or the job's retry, is what
+    // finishes it — otherwise nothing ever would.  Routing is safe to run twice (ADR 009).
+    if (!recorded.raced && existing.status === "reserved") {
+      const routed = await routeExistingOrder(deps, shop, existing.id, { trigger: "intake", actor });
+      return { ...routed, duplicate: true };
+    }
     return { orderId: existing.id, duplicate: true, status: existing.status as OrderStatus, decision: recorded.raced ? null : ((await decisionsFor(deps.db, shop, existing.id))[0] ?? null) };
   }
   const { orderId, input, channel } = recorded;
@@ -236,35 +245,31 @@ async function loadHubOrder(db: Db, shop: string, orderId: string) {
  * counts as available to it, so re-routing can keep or move it.  When another worker takes the
  * stock or the last daily slot between our snapshot and our transaction, the transaction rolls
  * back and we route again on fresh numbers.
+ *
+ * Every attempt that gets as far as deciding leaves a decision and a status the merchant sees:
+ * when routing cannot place the order — no active profile, a line that holds no stock, a kit the
+ * catalog no longer describes, a configuration it cannot read — the order is `unroutable` with the
+ * reason, its reservation stays exactly where it is (never released, never moved), and a re-route
+ * after the fix routes it.  Only the database failing, or stock that kept moving through every
+ * attempt, still throws (and the order says so when it was never routed).
  */
 export async function routeExistingOrder(deps: OrdersDeps, shop: string, orderId: string, args: { trigger: "intake" | "reroute" | "manual"; actor: string }): Promise<IntakeResult> {
   const random = deps.random ?? Math.random;
   for (let attempt = 1; ; attempt++) {
     const { order, channel, hub } = await loadHubOrder(deps.db, shop, orderId);
-    if (order.status === "cancelled" || order.status === "refused") {
-      throw new DomainError("CONFLICT", `order ${order.name} is ${order.status}; there is nothing to route`);
-    }
-    const active = await getActive(deps.db, shop, DEFAULT_PROFILE);
-    if (!active) {
-      await deps.db.order.update({ where: { id: orderId }, data: { statusReason: "no active routing profile: stock is reserved where it was found; activate a profile on the Routing page" } });
-      return { orderId, duplicate: false, status: order.status as OrderStatus, decision: null };
+    if (order.status === "cancelled" || order.status === "refused" || (RECORD_ONLY_STATUSES as readonly string[]).includes(order.status)) {
+      throw new DomainError("CONFLICT", `order ${order.name} is ${order.status.replaceAll("_", " ")}; there is nothing to route`);
     }
     const reservation = await orderAllocations(deps.db, { shop, channelId: channel.id, externalOrderId: order.externalOrderId });
-    const own = reservation.filter((r) => r.status === "held" || r.status === "committed").flatMap((r) => r.allocations);
     const now = deps.now();
-    const loaded = await loadRoutingNetwork(deps.db, shop, now, {
-      skus: hub.lines.map((l) => l.sku),
-      locationIds: JSON.parse(channel.eligibleLocationIds) as string[],
-      ownAllocations: own,
-    });
-    const decision: RoutingDecision = routeOrder(toRoutingOrder(hub, loaded.skuInfo), loaded.network, active.profile);
+    const { decision, loaded } = await decide(deps, shop, { order, channel, hub, reservation, now });
     const previous = (await decisionsFor(deps.db, shop, orderId))[0] ?? null;
-    const caps = new Map(loaded.network.locations.map((l) => [l.id, l.dailyCap]));
-    const slots = decision.plan ? slotsFor(decision.plan, hub.speed, caps, loaded.localDates) : [];
+    const caps = new Map((loaded?.network.locations ?? []).map((l) => [l.id, l.dailyCap]));
+    const slots = decision.plan && loaded ? slotsFor(decision.plan, hub.speed, caps, loaded.localDates) : [];
     try {
       const stored = await deps.db.$transaction(
         async (tx) => {
-          if (decision.status === "routed" && decision.plan) {
+          if (decision.status === "routed" && decision.plan && loaded) {
             await reallocateOrderTx(tx, {
               shop,
               channelId: channel.id,
@@ -279,6 +284,7 @@ export async function routeExistingOrder(deps: OrdersDeps, shop: string, orderId
             if (previous?.slots.length) await returnSlotsTx(tx, shop, previous.slots.filter((s) => s.day === loaded.localDates.get(s.locationId)));
             await takeSlotsTx(tx, shop, slots);
           }
+          // Not routed: nothing moves — the hold stays where it is and so do the slots it came with.
           const rec = await recordDecisionTx(tx, shop, { orderId, profileKey: DEFAULT_PROFILE, decision, trigger: args.trigger, actor: args.actor, slots: decision.status === "routed" ? slots.map(({ locationId, day }) => ({ locationId, day })) : (previous?.slots ?? []), now });
           if (decision.status === "routed" && decision.plan) await writeShopifyOutboxTx(tx, shop, { order, channel, sequence: rec.sequence, locationIds: decision.plan.shipments.map((s) => s.locationId) });
           await tx.order.update({
@@ -289,7 +295,8 @@ export async function routeExistingOrder(deps: OrdersDeps, shop: string, orderId
         },
         { maxWait: 20_000, timeout: 20_000 },
       );
-      deps.logger?.info("order routed", { shop, orderId, name: order.name, status: decision.status, rule: decision.ruleId, attempt });
+      if (decision.status === "unroutable") deps.logger?.warn("order unroutable", { shop, orderId, name: order.name, reason: decision.reason, attempt });
+      else deps.logger?.info("order routed", { shop, orderId, name: order.name, status: decision.status, rule: decision.ruleId, attempt });
       return { orderId, duplicate: false, status: decision.status, decision: stored };
     } catch (e) {
       const raced = e instanceof AllocationConflict || e instanceof CapacityTaken || isUniqueViolation(e) || isRetryableDbError(e);
@@ -297,9 +304,68 @@ export async function routeExistingOrder(deps: OrdersDeps, shop: string, orderId
         await sleep(Math.floor(random() * 10 * attempt));
         continue;
       }
-      if (raced) throw new DomainError("CONFLICT", `order ${order.name}: stock or capacity kept changing over ${ROUTE_ATTEMPTS} routing attempts; retry`);
+      if (raced) {
+        const message = `stock or capacity kept changing over ${ROUTE_ATTEMPTS} routing attempts`;
+        // An order routed before keeps its current decision; one never routed says why it is
+        // still only reserved (the order page and `oms route` show it; a re-route retries).
+        await deps.db.order.updateMany({ where: { id: orderId, shop, status: "reserved" }, data: { statusReason: `not routed yet: ${message}; re-route it` } });
+        throw new DomainError("CONFLICT", `order ${order.name}: ${message}; retry`);
+      }
       throw e;
     }
+  }
+}
+
+const ACTIVE_RESERVATION = ["held", "committed"];
+
+/**
+ * The decision for an order, or why routing cannot make one (an unroutable decision with the
+ * reason; `loaded` is then null).  Lines that have shipped (their reservation consumed) are not
+ * routed again.
+ */
+async function decide(
+  deps: OrdersDeps,
+  shop: string,
+  ctx: { order: { name: string }; channel: { id: string; eligibleLocationIds: string }; hub: HubOrder; reservation: Awaited<ReturnType<typeof orderAllocations>>; now: Date },
+): Promise<{ decision: RoutingDecision; loaded: LoadedNetwork | null }> {
+  const { hub, reservation } = ctx;
+  const active = await getActive(deps.db, shop, DEFAULT_PROFILE);
+  const cannot = (reason: string) => ({ decision: unroutableDecision(hub.id, active ? active.profile : null, reason), loaded: null });
+  if (!active) {
+    return cannot("no active routing profile: activate one on the Routing page (or `oms routing activate <version>`), then re-route; the order's stock stays reserved where intake found it");
+  }
+
+  const byLine = new Map(reservation.map((r) => [r.lineKey, r]));
+  const shipped = hub.lines.filter((l) => byLine.get(l.lineKey)?.status === "consumed");
+  const lines = hub.lines.filter((l) => ACTIVE_RESERVATION.includes(byLine.get(l.lineKey)?.status ?? ""));
+  if (lines.length === 0 && shipped.length === hub.lines.length) {
+    throw new DomainError("CONFLICT", `order ${ctx.order.name}: every line has shipped; there is nothing to route`);
+  }
+  const holdingNothing = hub.lines.filter((l) => !shipped.includes(l) && !lines.includes(l));
+  if (holdingNothing.length) {
+    const what = holdingNothing.map((l) => {
+      const r = byLine.get(l.lineKey);
+      return `line ${l.lineKey} (${l.sku} ×${l.quantity}) holds no stock${r ? ` (its reservation is ${r.status}${r.reason ? `: ${r.reason}` : ""})` : ""}`;
+    });
+    return cannot(`${what.join("; ")}: routing moves an order's reservation and cannot make a new one — cancel the order, or edit its lines in the channel so they are reserved again`);
+  }
+
+  const own = reservation.filter((r) => ACTIVE_RESERVATION.includes(r.status)).flatMap((r) => r.allocations);
+  try {
+    const loaded = await loadRoutingNetwork(deps.db, shop, ctx.now, {
+      skus: lines.map((l) => l.sku),
+      locationIds: JSON.parse(ctx.channel.eligibleLocationIds) as string[],
+      ownAllocations: own,
+    });
+    const broken = lines.filter((l) => loaded.skuProblems.has(l.sku));
+    if (broken.length) return cannot(`${broken.map((l) => `line ${l.lineKey}: ${loaded.skuProblems.get(l.sku)}`).join("; ")}; then re-route`);
+    const decision = routeOrder(toRoutingOrder({ ...hub, lines }, loaded.skuInfo), loaded.network, active.profile);
+    return { decision, loaded };
+  } catch (e) {
+    // Input routing refuses (a profile that no longer validates, an order it cannot read): the
+    // order says why instead of failing its intake for good (an INVALID error is not retried).
+    if (e instanceof DomainError && e.kind === "INVALID") return cannot(`routing could not run: ${e.message}; fix it, then re-route`);
+    throw e;
   }
 }
 
