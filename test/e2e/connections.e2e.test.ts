@@ -1,7 +1,7 @@
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { E2E_OUT, launchChromium, startDemoApp, watchPage, type DemoApp } from "#test/support/app-process";
+import { describe, expect, it } from "vitest";
+import { E2E_OUT } from "#test/support/app-process";
+import { demoSession } from "#test/support/e2e";
 
 /**
  * The connections page with the Shopify sandbox peer running (`./oms demo`): the start-up import
@@ -10,34 +10,17 @@ import { E2E_OUT, launchChromium, startDemoApp, watchPage, type DemoApp } from "
  * itself, the test waits for what it shows.
  */
 describe("connections page with the Shopify peer (Chromium)", () => {
-  let app: DemoApp;
-  let browser: Browser;
-  let page: Page;
-  let watched: ReturnType<typeof watchPage>;
+  const e2e = demoSession({ app: { timeoutMs: 120_000, shopifyPeer: { orderEveryMs: 2000 } }, viewport: { width: 1440, height: 1100 }, defaultTimeoutMs: 90_000 });
 
-  beforeAll(async () => {
-    if (!process.env.OMS_SHOPIFY_SCHEMA_DIR) throw new Error("OMS_SHOPIFY_SCHEMA_DIR is not set: run through ./oms test");
-    app = await startDemoApp({ timeoutMs: 120_000, shopifyPeer: { orderEveryMs: 2000 } });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
-    page.setDefaultTimeout(90_000);
-    watched = watchPage(page);
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
-
-  const shopify = () => page.getByRole("region", { name: "Shopify", exact: true });
-  const topics = () => page.getByRole("region", { name: "Webhooks by topic", exact: true });
+  const shopify = () => e2e.page.getByRole("region", { name: "Shopify", exact: true });
+  const topics = () => e2e.page.getByRole("region", { name: "Webhooks by topic", exact: true });
   /** The badge next to the card's title. */
   const badge = () => shopify().locator(".Polaris-Badge").first();
 
   it("shows the completed import with its counts, and webhooks arriving per topic with their lag", async () => {
-    const res = await page.goto(`${app.baseUrl}/app/connections`, { waitUntil: "domcontentloaded" });
+    const res = await e2e.page.goto(`${e2e.app.baseUrl}/app/connections`, { waitUntil: "domcontentloaded" });
     expect(res?.status()).toBe(200);
-    await page.getByRole("heading", { level: 1, name: "Connections" }).waitFor();
+    await e2e.page.getByRole("heading", { level: 1, name: "Connections" }).waitFor();
 
     // The start-up import finishes while the page refreshes itself.
     await shopify().getByText(/^Last sync completed .* ago/).waitFor({ timeout: 120_000 });
@@ -58,17 +41,17 @@ describe("connections page with the Shopify peer (Chromium)", () => {
     expect(card).toMatch(/Processing time \(1 h\)\s*p50 [\d.]+ (ms|s)/);
 
     // Honest about the connector that does not exist yet; Amazon links to its accounts page.
-    expect(await page.getByRole("region", { name: "B2B portal", exact: true }).innerText()).toContain("Not connected yet — coming with their connectors.");
-    const amazon = page.getByRole("region", { name: "Amazon", exact: true });
+    expect(await e2e.page.getByRole("region", { name: "B2B portal", exact: true }).innerText()).toContain("Not connected yet — coming with their connectors.");
+    const amazon = e2e.page.getByRole("region", { name: "Amazon", exact: true });
     expect(await amazon.innerText()).toMatch(/Seller \w+ \(na\)|No seller account connected/);
     expect(await amazon.getByRole("link", { name: /Amazon/ }).getAttribute("href")).toContain("/app/amazon");
-    expect(watched.consoleErrors).toEqual([]);
+    expect(e2e.watched.consoleErrors).toEqual([]);
   }, 200_000);
 
   it("resyncs on request: a progress bar with the job's message, then completion", async () => {
     const before = await shopify().getByText(/^Last sync completed/).innerText();
     const resync = async () => {
-      const answered = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/app/connections");
+      const answered = e2e.page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/app/connections");
       await shopify().getByRole("button", { name: "Resync now" }).click();
       return (await (await answered).json()) as { ok: boolean; jobId: string; alreadyActive: boolean };
     };
@@ -85,7 +68,7 @@ describe("connections page with the Shopify peer (Chromium)", () => {
     expect(await shopify().locator("#resync-progress-label").innerText()).toMatch(/^Resync (queued|running)/);
     // The job's own message, as the import reports it (locations, then the bulk operation, then rows).
     await shopify().getByText(/^Resync running: (importing locations|asking Shopify|Shopify is preparing the export|imported \d+ SKUs)/).waitFor();
-    await page.screenshot({ path: path.join(E2E_OUT, "connections-resync.png"), fullPage: true });
+    await e2e.page.screenshot({ path: path.join(E2E_OUT, "connections-resync.png"), fullPage: true });
 
     // The progress bar goes away when the job is done, and the last sync is the new one.
     await bar.waitFor({ state: "detached", timeout: 120_000 });
@@ -94,8 +77,8 @@ describe("connections page with the Shopify peer (Chromium)", () => {
     const after = await shopify().getByText(/^Last sync completed/).innerText();
     expect(after).not.toBe(before);
     expect(await shopify().innerText()).not.toMatch(/Last import failed/);
-    await page.screenshot({ path: path.join(E2E_OUT, "connections.png"), fullPage: true });
-    expect(watched.consoleErrors).toEqual([]);
-    expect(watched.offMachine).toEqual([]);
+    await e2e.page.screenshot({ path: path.join(E2E_OUT, "connections.png"), fullPage: true });
+    expect(e2e.watched.consoleErrors).toEqual([]);
+    expect(e2e.watched.offMachine).toEqual([]);
   }, 200_000);
 });

@@ -1,7 +1,8 @@
 import path from "node:path";
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { E2E_OUT, launchChromium, startDemoApp, watchPage, type DemoApp } from "#test/support/app-process";
+import type { Locator } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { E2E_OUT } from "#test/support/app-process";
+import { demoSession } from "#test/support/e2e";
 
 /**
  * The routing admin page as a merchant uses it in the sandbox (`oms demo`: the demo shop has routing
@@ -10,40 +11,24 @@ import { E2E_OUT, launchChromium, startDemoApp, watchPage, type DemoApp } from "
  * then activate the draft and roll back.
  */
 describe("routing admin page in Chromium", () => {
-  let app: DemoApp;
-  let browser: Browser;
-  let page: Page;
-  let watched: ReturnType<typeof watchPage>;
+  // The demo publishes ATS for every SKU right after it starts: the first page load can be slow.
+  const e2e = demoSession({ navigationTimeoutMs: 90_000 });
 
-  beforeAll(async () => {
-    app = await startDemoApp();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    // The demo publishes ATS for every SKU right after it starts: the first page load can be slow.
-    page.setDefaultNavigationTimeout(90_000);
-    watched = watchPage(page);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
-
-  const region = (name: string | RegExp) => page.getByRole("region", { name, exact: typeof name === "string" ? true : undefined });
+  const region = (name: string | RegExp) => e2e.page.getByRole("region", { name, exact: typeof name === "string" ? true : undefined });
   const versions = () => region("Profile versions");
   const editor = () => region("Rule editor");
   const whatIf = () => region("What-if");
   const rule = (id: string) => editor().getByRole("region", { name: new RegExp(`^Rule \\d+: ${id}$`) });
   /** The versions table's row for vN (its first cell, a row header, is exactly "vN"). */
-  const versionRow = (n: number): Locator => versions().locator("tr").filter({ has: page.locator("th, td", { hasText: new RegExp(`^v${n}$`) }) });
-  const newConsoleErrors = () => watched.consoleErrors.splice(0);
-  const failedToLoad = (status: string, url: string) => `Failed to load resource: the server responded with a status of ${status} (${app.baseUrl}${url})`;
+  const versionRow = (n: number): Locator => versions().locator("tr").filter({ has: e2e.page.locator("th, td", { hasText: new RegExp(`^v${n}$`) }) });
+  const newConsoleErrors = () => e2e.watched.consoleErrors.splice(0);
+  const failedToLoad = (status: string, url: string) => `Failed to load resource: the server responded with a status of ${status} (${e2e.app.baseUrl}${url})`;
 
   it("lists the demo shop's routing profile with v1 active", async () => {
-    const res = await page.goto(`${app.baseUrl}/app/routing`, { waitUntil: "networkidle" });
+    const res = await e2e.page.goto(`${e2e.app.baseUrl}/app/routing`, { waitUntil: "networkidle" });
     expect(res?.status()).toBe(200);
-    await page.getByRole("heading", { level: 1, name: "Routing" }).waitFor();
-    await page.getByRole("link", { name: "Routing", exact: true }).waitFor(); // navigation item
+    await e2e.page.getByRole("heading", { level: 1, name: "Routing" }).waitFor();
+    await e2e.page.getByRole("link", { name: "Routing", exact: true }).waitFor(); // navigation item
     const v1 = await versionRow(1).innerText();
     expect(v1).toContain("Active");
     expect(v1).toContain("demo: the seed article's scenarios");
@@ -116,7 +101,7 @@ describe("routing admin page in Chromium", () => {
     expect(rows).toContain("DEMO-CA-SPLIT");
     expect(rows).toContain("East Coast Fulfillment Center");
     expect(rows).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-/);
-    await page.screenshot({ path: path.join(E2E_OUT, "routing-what-if.png"), fullPage: true });
+    await e2e.page.screenshot({ path: path.join(E2E_OUT, "routing-what-if.png"), fullPage: true });
     expect(newConsoleErrors()).toEqual([]);
   });
 
@@ -133,7 +118,7 @@ describe("routing admin page in Chromium", () => {
     expect(await b2b.getByLabel("Rule name", { exact: true }).inputValue()).toBe("B2B from the wholesale DC (edited)");
     await editor().getByText("Unsaved changes").waitFor();
     expect(await versionRow(3).count()).toBe(0);
-    await page.screenshot({ path: path.join(E2E_OUT, "routing-invalid.png"), fullPage: true });
+    await e2e.page.screenshot({ path: path.join(E2E_OUT, "routing-invalid.png"), fullPage: true });
 
     // The what-if on the unsaved edits says the same.
     await whatIf().getByLabel("Profile to test", { exact: true }).selectOption("unsaved");
@@ -159,17 +144,17 @@ describe("routing admin page in Chromium", () => {
     await versions().getByText("Rolled back: v1 is active again (v2 retired)").waitFor();
     expect(await versionRow(1).innerText()).toContain("Active");
     expect(await versionRow(2).innerText()).toContain("Retired");
-    await page.screenshot({ path: path.join(E2E_OUT, "routing.png"), fullPage: true });
+    await e2e.page.screenshot({ path: path.join(E2E_OUT, "routing.png"), fullPage: true });
 
     // It sticks: a reload shows the same.
-    await page.reload({ waitUntil: "networkidle" });
+    await e2e.page.reload({ waitUntil: "networkidle" });
     expect(await versionRow(1).innerText()).toContain("Active");
     expect(await versionRow(2).innerText()).toContain("Retired");
     expect(newConsoleErrors()).toEqual([]);
   });
 
   it("sent nothing off the machine and logged no console errors", () => {
-    expect(watched.offMachine).toEqual([]);
+    expect(e2e.watched.offMachine).toEqual([]);
     expect(newConsoleErrors()).toEqual([]);
   });
 });

@@ -15,6 +15,10 @@ export interface DemoApp {
   process: ChildProcessWithoutNullStreams;
   /** Everything the process printed so far (stdout and stderr). */
   output(): string;
+  /** The app's own log so far (JSON lines: LOG_FORMAT=json), parsed; other output is left out. */
+  logLines(): Record<string, unknown>[];
+  /** Poll the log until a line passes `test`; on timeout the error names `what` and shows the output's tail. */
+  waitForLog(test: (rec: Record<string, unknown>) => boolean, what: string, timeoutMs?: number): Promise<Record<string, unknown>>;
   /** Stop the app (SIGKILL unless told otherwise) and remove its temp database. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -23,8 +27,17 @@ export interface DemoApp {
  * `oms demo` as a person runs it: production build, sandbox mode, embedded SQLite in a temp
  * directory, in-process job runner, on a free port.  Resolves once it printed its URL.
  */
-export async function startDemoApp(opts: { timeoutMs?: number; /** Run the Shopify sandbox peer (import + order stream every N ms; 0 = no stream). */ shopifyPeer?: { orderEveryMs: number } } = {}): Promise<DemoApp> {
+export interface DemoAppOptions {
+  /** How long the app may take to print its URL (default 60 s). */
+  timeoutMs?: number;
+  /** Run the Shopify sandbox peer (import + order stream every N ms; 0 = no stream). */
+  shopifyPeer?: { orderEveryMs: number };
+}
+
+export async function startDemoApp(opts: DemoAppOptions = {}): Promise<DemoApp> {
   if (!fs.existsSync(path.join(ROOT, "build/server/index.js"))) throw new Error("no production build: run ./oms test (it builds first)");
+  // Without the schemas the demo runs no peer and a test would only time out waiting for it.
+  if (opts.shopifyPeer && !process.env.OMS_SHOPIFY_SCHEMA_DIR) throw new Error("OMS_SHOPIFY_SCHEMA_DIR is not set: run through ./oms test");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oms-e2e-"));
   fs.mkdirSync(E2E_OUT, { recursive: true });
   const child = spawn(process.execPath, [path.join(ROOT, "bin/oms.js"), "demo", "--port", "0"], {
@@ -73,7 +86,27 @@ export async function startDemoApp(opts: { timeoutMs?: number; /** Run the Shopi
         reject(new Error(`app exited with ${code}:\n${output}`));
       });
     });
-    return { baseUrl, process: child, output: () => output, stop };
+    const logLines = () =>
+      output
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .flatMap((l) => {
+          try {
+            return [JSON.parse(l) as Record<string, unknown>];
+          } catch {
+            return [];
+          }
+        });
+    const waitForLog = async (test: (rec: Record<string, unknown>) => boolean, what: string, timeoutMs = 120_000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = logLines().find(test);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${output.slice(-4000)}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    return { baseUrl, process: child, output: () => output, logLines, waitForLog, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -87,6 +120,8 @@ export function launchChromium(): Promise<Browser> {
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
 }
+
+export type PageWatch = ReturnType<typeof watchPage>;
 
 /** Collects what must stay empty: console errors, uncaught page errors and requests leaving this machine. */
 export function watchPage(page: Page) {
