@@ -174,7 +174,9 @@ async function recordOrderRows(deps: OrdersDeps, shop: string, raw: OrderIntake,
 /**
  * Record an order the hub holds no stock for: one a marketplace ships from its own stock (Amazon
  * FBA), or history (closed, fulfilled or cancelled before the hub saw it).  It shows in the orders
- * list and the customer's history, and counts for demand; nothing is reserved or routed.
+ * list and the customer's history; nothing is reserved or routed.  It does not count in routing's
+ * weekly demand, which is per location and read from reservations: the hub does not know which
+ * location fulfilled a history order (docs/routing.md, "Weekly demand").
  */
 export async function recordOrderWithoutStock(deps: OrdersDeps, shop: string, raw: OrderIntake, args: { status: RecordOnlyStatus; reason: string; actor: string }): Promise<{ orderId: string; duplicate: boolean }> {
   const recorded = await recordOrderRows(deps, shop, raw, { status: args.status, statusReason: args.reason });
