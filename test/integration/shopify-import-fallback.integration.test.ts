@@ -1,18 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import { systemClock } from "#connectors/core/clock";
-import { createMemoryBucketStore, createTokenBuckets } from "#connectors/core/token-bucket";
-import { ASSUMED_LIMITS, createAdminClient } from "#connectors/shopify/client/admin-client";
-import { createFetchTransport } from "#connectors/shopify/client/fetch-transport";
 import type { Transport } from "#connectors/shopify/client/transport";
 import { startShopifySandbox, type ShopifySandbox } from "#connectors/shopify/sandbox/server";
 import type { BulkRec } from "#connectors/shopify/sandbox/store";
 import { smallSeed } from "#connectors/shopify/sandbox/test-fixtures";
-import { activateVersion, routingFixtures, saveDraft } from "#app/modules/routing/index";
 import type { Db } from "#app/platform/db/client.server";
 import { importShopifyShop, jobCheckpointStore, SHOPIFY_IMPORT_JOB, type ImportCheckpoint, type ImportDeps } from "#app/workflows/shopify-import.server";
 import { describeEachDatabase, truncateAll } from "#test/support/databases";
 import { memoryLogger } from "#test/support/runtime";
+import { peerAdminClient, peerTransport, prepareImportHub } from "#test/support/shopify-import";
 
 /**
  * The import's paged fallback against the Shopify sandbox peer: when bulk operations are
@@ -74,7 +70,7 @@ describeEachDatabase("Shopify import: paged fallback with a checkpoint (sandbox 
    * the page request after that many (a plain Error, which the client does not retry: the job dies).
    */
   function deps(o: { calls?: PageCall[]; killAfter?: number; killOn?: { op: string; call: number }; ops?: string[]; onBulkStarted?: (op: BulkRec) => void } = {}): ImportDeps {
-    const inner = createFetchTransport({ baseUrl: sandbox.url, shop: SHOP, apiVersion: "2026-10", accessToken: sandbox.accessToken });
+    const inner = peerTransport(sandbox, SHOP);
     let pages = 0;
     const seen = new Map<string, number>();
     const transport: Transport = async (req, opts) => {
@@ -100,34 +96,12 @@ describeEachDatabase("Shopify import: paged fallback with a checkpoint (sandbox 
       logger: memoryLogger("error"),
       pollMs: 10,
       pageSizes: SMALL_PAGES,
-      client: createAdminClient({
-        shop: SHOP,
-        transport,
-        buckets: createTokenBuckets({ store: createMemoryBucketStore(), limits: () => ASSUMED_LIMITS, now: systemClock.now, sleep: systemClock.sleep }),
-        now: systemClock.now,
-        sleep: systemClock.sleep,
-        random: systemClock.random,
-      }),
+      client: peerAdminClient(sandbox, SHOP, transport),
     };
   }
 
-  async function prepareHub(db: Db) {
-    const loc = (id: string, name: string, lat: number, lng: number, kind = "warehouse") =>
-      db.location.create({ data: { id, shop: SHOP, name, kind, countryCode: "US", latitude: lat, longitude: lng, routingPriority: 1 } });
-    await loc("hub-west", "West Warehouse", 34.0559, -117.5972);
-    await loc("hub-east", "East DC", 40.5187, -74.3457);
-    await loc("hub-la", "LA Store", 34.0812, -118.3763, "store");
-    const all = JSON.stringify(["hub-west", "hub-east", "hub-la"]);
-    for (const c of [
-      { code: "online", kind: "online_store" },
-      { code: "b2b", kind: "shopify_b2b" },
-    ]) {
-      await db.channel.create({ data: { id: randomUUID(), shop: SHOP, code: c.code, name: c.code, kind: c.kind, eligibleLocationIds: all, hubHoldsStock: false } });
-    }
-    const { rule } = routingFixtures;
-    await saveDraft(db, SHOP, { rules: [rule("nearest", { sort: [{ by: "distance" }], splitPolicy: { kind: "split_lines" } })], actor: "test" });
-    await activateVersion({ db, now: () => new Date() }, SHOP, 1);
-  }
+  /** No POS channel: these orders are web and B2B ones. */
+  const prepareHub = (db: Db) => prepareImportHub(db, SHOP, ["online", "b2b"]);
 
   /** The import job as the runner holds it while it runs (the import finds it and keeps its checkpoint there). */
   async function runningJob(db: Db) {

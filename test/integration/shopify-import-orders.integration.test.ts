@@ -1,14 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import { systemClock } from "#connectors/core/clock";
-import { createMemoryBucketStore, createTokenBuckets } from "#connectors/core/token-bucket";
-import { ASSUMED_LIMITS, createAdminClient } from "#connectors/shopify/client/admin-client";
-import { createFetchTransport } from "#connectors/shopify/client/fetch-transport";
 import { orderPayload } from "#connectors/shopify/sandbox/payloads";
 import { startShopifySandbox, type ShopifySandbox } from "#connectors/shopify/sandbox/server";
 import type { OrderRec } from "#connectors/shopify/sandbox/store";
 import { smallSeed } from "#connectors/shopify/sandbox/test-fixtures";
-import { activateVersion, routingFixtures, saveDraft } from "#app/modules/routing/index";
 import { orderTimeline } from "#app/modules/orders/index";
 import type { Db } from "#app/platform/db/client.server";
 import type { InboundEventRow } from "#app/platform/inbound-events.server";
@@ -16,6 +11,7 @@ import { importShopifyShop, type ImportDeps } from "#app/workflows/shopify-impor
 import { shopifyInboundHandlers } from "#app/workflows/shopify-inbound.server";
 import { describeEachDatabase, truncateAll } from "#test/support/databases";
 import { memoryLogger } from "#test/support/runtime";
+import { peerAdminClient, prepareImportHub } from "#test/support/shopify-import";
 
 /**
  * The import's orders phase against the Shopify sandbox peer: orders of the last 60 days come
@@ -58,7 +54,7 @@ describeEachDatabase("Shopify import: orders of the last 60 days (sandbox peer)"
 
   beforeEach(async () => {
     await truncateAll(tdb().handle);
-    await prepareHub(tdb().handle.db);
+    await prepareImportHub(tdb().handle.db, SHOP);
   });
 
   const deps = (): ImportDeps => ({
@@ -66,36 +62,9 @@ describeEachDatabase("Shopify import: orders of the last 60 days (sandbox peer)"
     now: () => new Date(),
     logger: memoryLogger("warn"),
     pollMs: 20,
-    client: createAdminClient({
-      shop: SHOP,
-      transport: createFetchTransport({ baseUrl: sandbox.url, shop: SHOP, apiVersion: "2026-10", accessToken: sandbox.accessToken }),
-      buckets: createTokenBuckets({ store: createMemoryBucketStore(), limits: () => ASSUMED_LIMITS, now: systemClock.now, sleep: systemClock.sleep }),
-      now: systemClock.now,
-      sleep: systemClock.sleep,
-      random: systemClock.random,
-    }),
+    client: peerAdminClient(sandbox, SHOP),
     checkpoints: null,
   });
-
-  /** The hub's locations (linked to the peer's by name on import), its Shopify channels and an active routing profile. */
-  async function prepareHub(db: Db) {
-    const loc = (id: string, name: string, lat: number, lng: number, kind = "warehouse") =>
-      db.location.create({ data: { id, shop: SHOP, name, kind, countryCode: "US", latitude: lat, longitude: lng, routingPriority: 1 } });
-    await loc("hub-west", "West Warehouse", 34.0559, -117.5972);
-    await loc("hub-east", "East DC", 40.5187, -74.3457);
-    await loc("hub-la", "LA Store", 34.0812, -118.3763, "store");
-    const all = JSON.stringify(["hub-west", "hub-east", "hub-la"]);
-    for (const c of [
-      { code: "online", kind: "online_store" },
-      { code: "pos", kind: "pos" },
-      { code: "b2b", kind: "shopify_b2b" },
-    ]) {
-      await db.channel.create({ data: { id: randomUUID(), shop: SHOP, code: c.code, name: c.code, kind: c.kind, eligibleLocationIds: all, hubHoldsStock: false } });
-    }
-    const { rule } = routingFixtures;
-    await saveDraft(db, SHOP, { rules: [rule("nearest", { sort: [{ by: "distance" }], splitPolicy: { kind: "split_lines" } })], actor: "test" });
-    await activateVersion({ db, now: () => new Date() }, SHOP, 1);
-  }
 
   /** Every hub level of the shop as Shopify's numbers (the hub's `held` is its own and must be 0 here). */
   async function hubLevels(db: Db) {

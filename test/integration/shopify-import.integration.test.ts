@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import { systemClock } from "#connectors/core/clock";
-import { createMemoryBucketStore, createTokenBuckets } from "#connectors/core/token-bucket";
-import { ASSUMED_LIMITS, createAdminClient } from "#connectors/shopify/client/admin-client";
-import { createFetchTransport } from "#connectors/shopify/client/fetch-transport";
 import { startShopifySandbox, type ShopifySandbox } from "#connectors/shopify/sandbox/server";
 import { smallSeed } from "#connectors/shopify/sandbox/test-fixtures";
 import { importShopifyShop } from "#app/workflows/shopify-import.server";
 import { describeEachDatabase, truncateAll } from "#test/support/databases";
 import { memoryLogger } from "#test/support/runtime";
 import { makeSku, setStock } from "#test/support/inventory";
+import { peerAdminClient } from "#test/support/shopify-import";
 
 /**
  * Import / resync against the Shopify sandbox peer (real schema validation, real cost, a real
@@ -33,14 +30,7 @@ describeEachDatabase("Shopify import / resync (sandbox peer)", (tdb) => {
     now: () => T0,
     logger: memoryLogger("warn"),
     pollMs: 20,
-    client: createAdminClient({
-      shop: SHOP,
-      transport: createFetchTransport({ baseUrl: sandbox.url, shop: SHOP, apiVersion: "2026-10", accessToken: sandbox.accessToken }),
-      buckets: createTokenBuckets({ store: createMemoryBucketStore(), limits: () => ASSUMED_LIMITS, now: systemClock.now, sleep: systemClock.sleep }),
-      now: systemClock.now,
-      sleep: systemClock.sleep,
-      random: systemClock.random,
-    }),
+    client: peerAdminClient(sandbox, SHOP),
   });
 
   it("creates what the hub lacks, links what it has, and records differences in the ledger", async () => {
