@@ -22,6 +22,14 @@ export async function isHubOwnedLocation(db: Q, shop: string, locationId: string
   return l?.stockSource === "hub";
 }
 
+/**
+ * The key every push of one location carries (the job's concurrencyKey: one push per location at a
+ * time); it is also how the admin finds a location's pushes among the jobs.
+ */
+export function inventoryPushJobKey(locationId: string): string {
+  return `shopify-inventory:${locationId}`;
+}
+
 /** Queue a push of one location's counts to Shopify (coalesced per window). */
 export async function requestInventoryPush(tx: Q, shop: string, locationId: string, now: Date) {
   const window = Math.floor(now.getTime() / PUSH_WINDOW_MS);
@@ -29,7 +37,7 @@ export async function requestInventoryPush(tx: Q, shop: string, locationId: stri
     shop,
     topic: SHOPIFY_PUSH_INVENTORY_JOB,
     payload: { shop, locationId },
-    jobKey: `shopify-inventory:${locationId}`,
+    jobKey: inventoryPushJobKey(locationId),
     jobDedupeKey: `${SHOPIFY_PUSH_INVENTORY_JOB}:${locationId}:${window}`,
     availableAt: new Date((window + 1) * PUSH_WINDOW_MS),
   });

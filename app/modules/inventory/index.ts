@@ -63,4 +63,15 @@ export {
 } from "./shopify-sync.service.server";
 export { sellerSkuMap } from "./listings.server";
 export { ensureMarketplaceLocation, marketplaceLocationId } from "./marketplace-locations.server";
-export { SHOPIFY_PUSH_INVENTORY_JOB, STOCK_SOURCES, PUSH_WINDOW_MS, isHubOwnedLocation, requestInventoryPush, setLocationStockSource, setHubCount, type StockSource } from "./hub-counts.service.server";
+export {
+  SHOPIFY_PUSH_INVENTORY_JOB,
+  STOCK_SOURCES,
+  PUSH_WINDOW_MS,
+  isHubOwnedLocation,
+  inventoryPushJobKey,
+  requestInventoryPush,
+  setLocationStockSource,
+  setHubCount,
+  type StockSource,
+} from "./hub-counts.service.server";
+export { getLocation, ledgerAtLocation } from "./locations.queries.server";

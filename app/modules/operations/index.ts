@@ -1,5 +1,6 @@
 /** Operations: what the platform is doing (jobs, outbox, inbound events), for people and the CLI. */
 export { getPlatformHealth, listJobs, retryJob, listInboundEvents, type PlatformHealth, type JobFilter } from "./operations.repository.server";
+export { jobActivityByKey, type KeyedJobActivity, type KeyedJobRun } from "./job-activity.server";
 export {
   connectionStatus,
   requestShopifyResync,
