@@ -5,6 +5,7 @@ export const NAV: NavItem[] = [
   { url: "/app", label: "Home" },
   { url: "/app/orders", label: "Orders" },
   { url: "/app/inventory", label: "Inventory" },
+  { url: "/app/locations", label: "Locations" },
   { url: "/app/channels", label: "Channels" },
   { url: "/app/routing", label: "Routing" },
   { url: "/app/connections", label: "Connections" },
