@@ -1,0 +1,3 @@
+/** The SQS side of SP-API notifications (docs/decisions/015-amazon-notifications-sqs.md). */
+export * from "./consumer";
+export * from "./errors";
