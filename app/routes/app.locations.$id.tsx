@@ -227,7 +227,10 @@ function StockSourceModal({ location, onConfirm, onClose }: { location: Location
                 never overwritten). Check the counts on this page first: what the hub has is what Shopify will show.
               </List.Item>
               <List.Item>From then on, counts are entered here (or with oms stock-count) and each one is pushed.</List.Item>
-              <List.Item>Shopify&apos;s inventory webhooks and imports no longer change the hub&apos;s counts here; a different figure in Shopify is corrected by a push.</List.Item>
+              <List.Item>
+                Shopify&apos;s inventory webhooks and imports no longer change the hub&apos;s counts here; a different figure in Shopify is corrected by a push. An
+                import already running still mirrors Shopify here until it ends: enter counts after it.
+              </List.Item>
               {location.linkedToShopify ? null : (
                 <List.Item>
                   This location is not linked to a Shopify location yet: nothing can be pushed until an import links it (resync on the Connections page).

@@ -129,7 +129,7 @@ export default function Locations() {
                     <PushStatusSummary status={l.push} />
                   ) : (
                     <Text as="span" tone="subdued">
-                      {l.readOnly ? "Managed by the marketplace" : "Mirrors Shopify"}
+                      {l.readOnly ? "Not pushed" : "Mirrors Shopify"}
                     </Text>
                   )}
                 </IndexTable.Cell>
