@@ -275,8 +275,6 @@ interface Ctx {
   ordersDeps: OrdersDeps;
   sleep: (ms: number) => Promise<void>;
   progress: (done: number, total: number, message: string) => Promise<void>;
-  /** Hub locations whose stock the hub owns (stockSource "hub"); read once a run, after the locations phase. */
-  hubOwned: ReadonlySet<string>;
 }
 
 async function saveCheckpoint(ctx: Ctx, next: Partial<ImportCheckpoint>) {
@@ -333,16 +331,12 @@ export async function importShopifyShop(deps: ImportDeps, shop: string): Promise
     ordersDeps: { db: deps.db, now: deps.now, logger: deps.logger, ...(deps.random ? { random: deps.random } : {}) },
     sleep: deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
     progress: deps.progress ?? (async () => {}),
-    hubOwned: new Set(),
   };
 
   if (ctx.cp.phase === "locations") {
     await importLocations(ctx);
     await enter(ctx, "catalog");
   }
-  // Once a run rather than once a batch of levels (settling reads one item at a time).  A location made
-  // hub-owned while a run is under way is still mirrored by that run; the next run leaves it alone.
-  ctx.hubOwned = new Set((await deps.db.location.findMany({ where: { shop, stockSource: "hub" }, select: { id: true } })).map((l) => l.id));
   if (ctx.cp.phase === "catalog") {
     try {
       await importCatalogBulk(ctx);
@@ -517,13 +511,13 @@ async function importCatalogBulk(ctx: Ctx) {
  */
 async function applyLevels(ctx: Ctx, levels: LevelUpdate[]) {
   if (levels.length === 0) return;
-  const { hubOwned } = ctx;
-  if (hubOwned.size) {
-    const touched = new Set(levels.filter((l) => hubOwned.has(l.locationId)).map((l) => l.locationId));
-    for (const locationId of touched) await requestInventoryPush(ctx.deps.db, ctx.shop, locationId, ctx.deps.now());
-    levels = levels.filter((l) => !hubOwned.has(l.locationId));
-  }
-  for (const r of await applyLevelUpdates(ctx.deps, levels)) {
+  // Levels at locations the hub owns are left alone by applyLevelUpdates (checked in its own
+  // transaction, so a location switched mid-run is respected); Shopify gets the hub's counts instead.
+  const outcomes = await applyLevelUpdates(ctx.deps, levels, { mirror: true });
+  const pushTo = new Set(levels.filter((_, i) => outcomes[i]?.hubOwned).map((l) => l.locationId));
+  for (const locationId of pushTo) await requestInventoryPush(ctx.deps.db, ctx.shop, locationId, ctx.deps.now());
+  for (const r of outcomes) {
+    if (r.hubOwned) continue;
     if (!r.applied) ctx.report.levels.ignoredOlder++;
     else if (r.changed.length === 0) ctx.report.levels.unchanged++;
     else ctx.report.levels.changed++;

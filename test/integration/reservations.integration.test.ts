@@ -1,6 +1,7 @@
 import { beforeEach, expect, it } from "vitest";
 import {
   applyLevelUpdate,
+  applyLevelUpdates,
   commitOrder,
   expireHolds,
   getSkuDetail,
@@ -11,7 +12,9 @@ import {
   releaseOrder,
   reserveOrder,
   updateChannelPolicy,
+  HUB_OWNED_REASON,
   type AtsPublisher,
+  type LevelUpdate,
 } from "#app/modules/inventory/index";
 import { createOutboxRelay } from "#app/platform/outbox.server";
 import { createInProcessRunner } from "#app/platform/queue/in-process-runner.server";
@@ -126,6 +129,27 @@ describeEachDatabase("reservations and the quantity model", (tdb) => {
     const entries = await db.inventoryLedgerEntry.findMany({ where: { shop: SHOP, locationId: ids.east }, orderBy: { quantityName: "asc" } });
     expect(entries.map((e) => [e.quantityName, e.delta, e.resulting])).toEqual([["available", 5, 9], ["on_hand", 5, 9]]);
     await expect(applyLevelUpdate(deps(), { ...base, quantities: { avialable: 3 } as never, sourceUpdatedAt: T0 })).rejects.toMatchObject({ kind: "INVALID" });
+  });
+
+  it("a mirrored batch leaves a location the hub owns alone, read at write time (switched between two batches of one import)", async () => {
+    const { db } = tdb().handle;
+    const mirror = (available: number, at: string): LevelUpdate[] =>
+      [ids.west, ids.east].map((locationId) => ({ shop: SHOP, variantId: ids.tee, locationId, quantities: { available, on_hand: available }, sourceUpdatedAt: new Date(at), source: "sync" as const, reason: "resync", actor: "shopify" }));
+    expect(await applyLevelUpdates(deps(), mirror(16, "2026-11-27T10:00:05Z"), { mirror: true })).toEqual([
+      { applied: true, changed: ["available", "on_hand"] },
+      { applied: true, changed: ["available", "on_hand"] },
+    ]);
+    // The merchant makes East hub-owned mid-run; the run's next batch must not overwrite its count.
+    await db.location.update({ where: { id: ids.east }, data: { stockSource: "hub" } });
+    expect(await applyLevelUpdates(deps(), mirror(12, "2026-11-27T10:00:06Z"), { mirror: true })).toEqual([
+      { applied: true, changed: ["available", "on_hand"] },
+      { applied: false, reason: HUB_OWNED_REASON, hubOwned: true },
+    ]);
+    const levels = await db.inventoryLevel.findMany({ where: { variantId: ids.tee }, select: { locationId: true, available: true } });
+    expect(levels.find((l) => l.locationId === ids.west)?.available).toBe(12);
+    expect(levels.find((l) => l.locationId === ids.east)?.available).toBe(16);
+    // Without `mirror` (the hub's own counts), the same location is written.
+    expect(await applyLevelUpdates(deps(), mirror(13, "2026-11-27T10:00:07Z").slice(1))).toEqual([{ applied: true, changed: ["available", "on_hand"] }]);
   });
 
   it("a kit reserves its components at one location", async () => {

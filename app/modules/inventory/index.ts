@@ -28,7 +28,7 @@ export {
   type LineOutcome,
   type Reallocation,
 } from "./reservations.service.server";
-export { applyLevelUpdate, applyLevelUpdates, QUANTITY_NAMES, type LevelUpdate, type QuantityName } from "./levels.service.server";
+export { applyLevelUpdate, applyLevelUpdates, HUB_OWNED_REASON, QUANTITY_NAMES, type LevelUpdate, type QuantityName } from "./levels.service.server";
 export {
   markAtsChanged,
   markChannelChanged,

@@ -44,7 +44,10 @@ function checkQuantities(u: LevelUpdate) {
   }
 }
 
-type LevelOutcome = { applied: false; reason: string; changed?: undefined } | { applied: true; changed: QuantityName[] };
+type LevelOutcome = { applied: false; reason: string; changed?: undefined; hubOwned?: true } | { applied: true; changed: QuantityName[]; hubOwned?: undefined };
+
+/** Why a mirrored count was not applied: the hub owns that location's stock (Location.stockSource). */
+export const HUB_OWNED_REASON = "the hub owns this location's stock; Shopify's count is not mirrored";
 
 /** One level's update inside the caller's transaction; ATS marking is left to the caller. */
 async function applyLevelUpdateTx(tx: DbTx, u: LevelUpdate): Promise<LevelOutcome> {
@@ -84,9 +87,11 @@ export async function applyLevelUpdate(deps: { db: Db; now: () => Date }, u: Lev
 /**
  * Many levels of one shop in one transaction (imports and resyncs): the same rules as
  * applyLevelUpdate per level, one commit per batch — on SQLite the commit, not the statements,
- * is what a level costs.
+ * is what a level costs.  With `mirror` (the updates copy Shopify's counts), levels at locations
+ * whose stock the hub owns are left alone and reported `hubOwned`, so the caller can push the hub's
+ * counts back instead.
  */
-export async function applyLevelUpdates(deps: { db: Db; now: () => Date }, updates: LevelUpdate[]) {
+export async function applyLevelUpdates(deps: { db: Db; now: () => Date }, updates: LevelUpdate[], opts: { mirror?: boolean } = {}) {
   updates.forEach(checkQuantities);
   if (updates.length === 0) return [];
   const shops = new Set(updates.map((u) => u.shop));
@@ -96,7 +101,17 @@ export async function applyLevelUpdates(deps: { db: Db; now: () => Date }, updat
     async (tx) => {
       const out: LevelOutcome[] = [];
       const changed = new Set<string>();
+      // Mirroring Shopify's counts (import, resync): a location the hub owns keeps the hub's counts.
+      // Read inside the write's transaction, so a location switched to hub-owned while a long import
+      // runs is respected from its next batch on, and a count entered there is not overwritten.
+      const hubOwned = opts.mirror
+        ? new Set((await tx.location.findMany({ where: { shop: updates[0]!.shop, id: { in: [...new Set(updates.map((u) => u.locationId))] }, stockSource: "hub" }, select: { id: true } })).map((l) => l.id))
+        : new Set<string>();
       for (const u of updates) {
+        if (hubOwned.has(u.locationId)) {
+          out.push({ applied: false, reason: HUB_OWNED_REASON, hubOwned: true });
+          continue;
+        }
         const r = await applyLevelUpdateTx(tx, u);
         if (r.applied && r.changed.length) changed.add(u.variantId);
         out.push(r);
