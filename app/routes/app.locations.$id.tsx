@@ -228,8 +228,8 @@ function StockSourceModal({ location, onConfirm, onClose }: { location: Location
               </List.Item>
               <List.Item>From then on, counts are entered here (or with oms stock-count) and each one is pushed.</List.Item>
               <List.Item>
-                Shopify&apos;s inventory webhooks and imports no longer change the hub&apos;s counts here; a different figure in Shopify is corrected by a push. An
-                import already running still mirrors Shopify here until it ends: enter counts after it.
+                Shopify&apos;s inventory webhooks and imports no longer change the hub&apos;s counts here (an import already running stops at its next batch); a
+                different figure in Shopify is corrected by a push.
               </List.Item>
               {location.linkedToShopify ? null : (
                 <List.Item>
