@@ -12,7 +12,9 @@ export {
   type OrderIntake,
   type IntakeResult,
   type OrdersDeps,
+  type RouteTrigger,
 } from "./orders.service.server";
+export { rerouteUnroutable, rerouteAllUnroutable, countUnroutable, shopsWithUnroutable, SWEEP_BATCH, type SweepResult } from "./unroutable-sweep.service.server";
 export {
   listOrders,
   getOrderDetail,

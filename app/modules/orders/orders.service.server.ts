@@ -11,6 +11,7 @@ import {
   recordDecisionTx,
   returnSlotsTx,
   routeOrder,
+  sameUnroutableOutcome,
   decisionsFor,
   takeSlotsTx,
   unroutableDecision,
@@ -84,7 +85,15 @@ export interface IntakeResult {
   duplicate: boolean;
   status: OrderStatus;
   decision: StoredDecision | null;
+  /** An automatic re-route that ended unroutable for the same reason: nothing was recorded, `decision` is the current one. */
+  unchanged?: boolean;
 }
+
+/**
+ * Why an order is routed: taken in, re-routed on request (channel facts, a person), or re-routed
+ * on its own after something that may have fixed its cause ("auto-reroute", the unroutable sweep).
+ */
+export type RouteTrigger = "intake" | "reroute" | "manual" | "auto-reroute";
 
 const ROUTE_ATTEMPTS = 8;
 
@@ -255,7 +264,7 @@ async function loadHubOrder(db: Db, shop: string, orderId: string) {
  * after the fix routes it.  Only the database failing, or stock that kept moving through every
  * attempt, still throws (and the order says so when it was never routed).
  */
-export async function routeExistingOrder(deps: OrdersDeps, shop: string, orderId: string, args: { trigger: "intake" | "reroute" | "manual"; actor: string }): Promise<IntakeResult> {
+export async function routeExistingOrder(deps: OrdersDeps, shop: string, orderId: string, args: { trigger: RouteTrigger; actor: string }): Promise<IntakeResult> {
   const random = deps.random ?? Math.random;
   for (let attempt = 1; ; attempt++) {
     const { order, channel, hub } = await loadHubOrder(deps.db, shop, orderId);
@@ -266,6 +275,11 @@ export async function routeExistingOrder(deps: OrdersDeps, shop: string, orderId
     const now = deps.now();
     const { decision, loaded } = await decide(deps, shop, { order, channel, hub, reservation, now });
     const previous = (await decisionsFor(deps.db, shop, orderId))[0] ?? null;
+    // An automatic re-route that changes nothing records nothing: the order keeps its latest
+    // decision and reason (a person's re-route is always recorded — they asked and look for it).
+    if (args.trigger === "auto-reroute" && order.status === "unroutable" && sameUnroutableOutcome(previous, decision)) {
+      return { orderId, duplicate: false, status: "unroutable", decision: previous, unchanged: true };
+    }
     const caps = new Map((loaded?.network.locations ?? []).map((l) => [l.id, l.dailyCap]));
     const slots = decision.plan && loaded ? slotsFor(decision.plan, hub.speed, caps, loaded.localDates) : [];
     try {

@@ -25,3 +25,4 @@ export {
   type Slot,
   type StoredDecision,
 } from "./decisions.server";
+export { requestUnroutableSweep, sweepConcurrencyKey, REROUTE_UNROUTABLE_JOB, SWEEP_WINDOW_MS, type SweepJob } from "./sweep.server";

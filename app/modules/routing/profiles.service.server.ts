@@ -3,6 +3,7 @@ import type { Db, DbTx } from "#app/platform/db/client.server";
 import { isUniqueViolation } from "#app/platform/db/client.server";
 import { DomainError } from "#app/platform/errors";
 import { validateProfile, type Rule, type RoutingProfile } from "./domain/index";
+import { requestUnroutableSweep } from "./sweep.server";
 
 /**
  * Versioned routing profiles: save a draft (validated, immutable once saved), activate it, roll
@@ -54,7 +55,7 @@ export async function saveDraft(db: Db, shop: string, args: { rules: Rule[]; not
   throw new DomainError("CONFLICT", "could not allocate a profile version; retry");
 }
 
-async function activateIn(tx: Q, shop: string, key: string, version: number, now: Date) {
+async function activateIn(tx: Q, shop: string, key: string, version: number, now: Date, cause: string) {
   const target = await tx.routingProfileVersion.findUnique({ where: { shop_profileKey_version: { shop, profileKey: key, version } } });
   if (!target) throw DomainError.notFound(`routing profile ${key} v${version}`);
   if (target.status === "active") return view(target);
@@ -64,13 +65,16 @@ async function activateIn(tx: Q, shop: string, key: string, version: number, now
     data: { status: "active", activeFor: activeKey(shop, key), activatedAt: now },
   });
   if (r.count !== 1) throw new DomainError("CONFLICT", `routing profile ${key} v${version} changed meanwhile; retry`);
+  // Orders left unroutable (no active profile, a rule set that placed nothing) may route now: the
+  // sweep is queued in this transaction, so only an activation that commits asks for it.
+  await requestUnroutableSweep(tx, shop, { cause, now });
   return view({ ...target, status: "active", activeFor: activeKey(shop, key), activatedAt: now });
 }
 
 /** Make a version the active one (the previous active one is retired, kept for rollback). */
-export async function activateVersion(deps: { db: Db; now: () => Date }, shop: string, version: number, profileKey = DEFAULT_PROFILE) {
+export async function activateVersion(deps: { db: Db; now: () => Date }, shop: string, version: number, profileKey = DEFAULT_PROFILE, cause = `routing profile ${profileKey} v${version} activated`) {
   try {
-    return await deps.db.$transaction((tx) => activateIn(tx, shop, profileKey, version, deps.now()));
+    return await deps.db.$transaction((tx) => activateIn(tx, shop, profileKey, version, deps.now(), cause));
   } catch (e) {
     // Two activations raced: the unique activeFor index let exactly one win.
     // (On Postgres the losers may also see a deadlock between the two retire/activate updates.)
@@ -90,7 +94,7 @@ export async function rollback(deps: { db: Db; now: () => Date }, shop: string, 
     orderBy: { activatedAt: "desc" },
   });
   if (!previous) throw new DomainError("CONFLICT", `no earlier active version of ${profileKey} to roll back to`);
-  return activateVersion(deps, shop, previous.version, profileKey);
+  return activateVersion(deps, shop, previous.version, profileKey, `routing profile ${profileKey} rolled back from v${current.version} to v${previous.version}`);
 }
 
 export async function getActive(db: Q, shop: string, profileKey = DEFAULT_PROFILE) {

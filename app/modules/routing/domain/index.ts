@@ -10,3 +10,4 @@ export { closedReason } from "./hours";
 export { simulate, aggregate, compareAggregates, type SimulationAggregates, type SimulationResult, type SimulateOptions } from "./simulate";
 export { validateOrder, validateNetwork, validateProfile, locationProblem } from "./validate";
 export { humanize } from "./explain";
+export { routingRelevantChanges, sameUnroutableOutcome, groupReasons, ROUTING_LOCATION_FIELDS, type LocationRoutingSettings, type DecisionOutcomeKey } from "./sweep";
