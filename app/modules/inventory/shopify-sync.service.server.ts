@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { requestUnroutableSweep, routingRelevantChanges } from "#app/modules/routing/index";
 import type { Db, DbTx } from "#app/platform/db/client.server";
 import { markChannelChanged } from "./publishing.service.server";
 
@@ -64,11 +65,15 @@ export async function applyShopifyLocation(deps: { db: Db; now: () => Date }, sh
       const clash = existing.name !== input.name && (await tx.location.findFirst({ where: { shop, name: input.name, NOT: { id: existing.id } } }));
       await tx.location.update({ where: { id: existing.id }, data: clash ? { ...fields, name: existing.name } : fields });
       if (existing.active !== input.active) await markChannelsOf(tx, shop, existing.id, now);
+      // Coordinates set, or the location (re)activated: orders left unroutable may route now.
+      const changed = routingRelevantChanges(existing, fields);
+      if (changed.length) await requestUnroutableSweep(tx, shop, { cause: `location ${existing.name} changed in Shopify (${changed.join(", ")})`, now });
       return { locationId: existing.id, applied: true as const, created: false, nameKept: !!clash };
     }
     const clash = await tx.location.findFirst({ where: { shop, name: input.name } });
     const id = randomUUID();
     await tx.location.create({ data: { id, shop, kind: "warehouse", ...fields, name: clash ? `${input.name} (${input.shopifyLocationGid.split("/").pop()})` : input.name } });
+    if (routingRelevantChanges(null, fields).length) await requestUnroutableSweep(tx, shop, { cause: `location ${input.name} added in Shopify`, now });
     return { locationId: id, applied: true as const, created: true, nameKept: false };
   });
 }
