@@ -1,26 +1,39 @@
 import type { AdminClient } from "#connectors/shopify/client/admin-client";
-import { LOCATION_INVENTORY_LEVELS } from "#connectors/shopify/client/documents";
-import { idempotencyKey, setInventoryQuantities } from "#connectors/shopify/client/operations";
+import { INVENTORY_ITEMS_ON_HAND_AT, LOCATION_ON_HAND } from "#connectors/shopify/client/documents";
+import { idempotencyKey, setInventoryQuantities, type CasQuantity } from "#connectors/shopify/client/operations";
 import { isConnectorError } from "#connectors/core/errors";
+import type { InventoryPushJob } from "#app/modules/inventory/index";
 import type { Db } from "#app/platform/db/client.server";
 import { DomainError } from "#app/platform/errors";
 import type { Logger } from "#app/platform/logger.server";
-import { DEFAULT_PAGE_SIZES } from "./shopify-import.server";
 
 /**
  * The job `shopify.pushInventory` (one location the hub owns the stock of): Shopify's on-hand
- * there is made equal to the hub's, by compare-and-set.
+ * there is made equal to the hub's, by compare-and-set.  docs/inventory.md, "Locations whose stock
+ * the hub owns"; ADR 015.
  *
- *  - read Shopify's levels at the location (paged);
- *  - for every item whose on_hand differs, `inventorySetQuantities(name: on_hand)` with
- *    `changeFromQuantity` = the value just read, 250 rows a call, an idempotency key made of the
- *    intent (location, item, target, from) so a retried call is applied once;
- *  - if Shopify changed meanwhile (a sale, a staff edit), the call is refused as stale: the job
- *    fails retryably and the next run reads again — never a blind overwrite of a sale.
+ * Two scopes (the job's payload, see requestInventoryPush):
+ *  - `changed` (a count): only the levels whose hub on-hand differs from what Shopify was last seen
+ *    to hold (`InventoryLevel.pushedOnHand`).  Their on-hand is read with one `nodes(ids:)` query
+ *    per 250 items (3 points an item); nothing to do means no call to Shopify at all;
+ *  - `all` (the reconciling push: the location just became hub-owned, Shopify's level webhook or
+ *    an import saw a different figure, a person asked for a push): every level at the location,
+ *    read in pages of 250 with on_hand only (3 points a level).
+ * Then, for every item whose on_hand differs, `inventorySetQuantities(name: on_hand)` with
+ * `changeFromQuantity` = the value just read, 250 rows a call, an idempotency key made of the
+ * intent (location, item, target, from) so a retried call is applied once.  If Shopify changed
+ * meanwhile (a sale, a staff edit), the call is refused as stale: the job fails retryably and the
+ * next run reads again — never a blind overwrite of a sale.  After each accepted write, and for
+ * every item found already equal, `pushedOnHand` records what Shopify now holds, so the same value
+ * is never pushed twice.
  * https://shopify.dev/docs/api/admin-graphql/2026-10/mutations/inventorySetQuantities
+ * https://shopify.dev/docs/api/admin-graphql/2026-10/queries/nodes
  */
-/** Levels per page with all eight quantity names: the import's size, the most under the 1 000-point single-query limit. */
-const PAGE = DEFAULT_PAGE_SIZES.levels;
+/** Levels per reconciling page: 2 + 250 × 3 + 1 = 753 points, under the 1 000-point single-query cap. */
+const PAGE = 250;
+/** Ids per `nodes` call: Shopify's limit on the list (750 points). */
+const IDS = 250;
+/** Rows per inventorySetQuantities call (Shopify's input limit); a mutation costs 10 whatever its size. */
 const BATCH = 250;
 
 export interface InventoryPushDeps {
@@ -29,32 +42,62 @@ export interface InventoryPushDeps {
   client: AdminClient;
 }
 
-export async function pushHubInventory(deps: InventoryPushDeps, job: { shop: string; locationId: string }) {
+export interface InventoryPushResult {
+  scope: "changed" | "all";
+  /** Levels whose on_hand was read from Shopify. */
+  read: number;
+  /** Counts set in Shopify. */
+  pushed: number;
+  /** Levels read that Shopify already had right. */
+  unchanged: number;
+}
+
+export async function pushHubInventory(deps: InventoryPushDeps, job: InventoryPushJob): Promise<InventoryPushResult | { skipped: string }> {
   const { db } = deps;
   const location = await db.location.findFirst({ where: { shop: job.shop, id: job.locationId } });
   if (!location) return { skipped: "no such location" };
   if (location.stockSource !== "hub") return { skipped: "Shopify owns this location's counts" };
   if (!location.shopifyLocationId) return { skipped: "the location is not linked to a Shopify location" };
+  const shopifyLocationId = location.shopifyLocationId;
+  // A payload without a scope (queued before scopes existed) is the safe one: all.
+  const scope = job.scope === "changed" ? "changed" : "all";
 
-  const levels = await db.inventoryLevel.findMany({ where: { shop: job.shop, locationId: location.id }, select: { variantId: true, onHand: true } });
-  const variants = await db.variant.findMany({ where: { shop: job.shop, id: { in: levels.map((l) => l.variantId) }, shopifyInventoryItemId: { not: null } }, select: { id: true, shopifyInventoryItemId: true } });
+  const levels = await db.inventoryLevel.findMany({ where: { shop: job.shop, locationId: location.id }, select: { variantId: true, onHand: true, pushedOnHand: true } });
+  const candidates = scope === "all" ? levels : levels.filter((l) => l.pushedOnHand !== l.onHand);
+  if (candidates.length === 0) return { scope, read: 0, pushed: 0, unchanged: 0 };
+  const variants = await db.variant.findMany({
+    where: { shop: job.shop, id: { in: candidates.map((l) => l.variantId) }, shopifyInventoryItemId: { not: null } },
+    select: { id: true, shopifyInventoryItemId: true },
+  });
   const itemOf = new Map(variants.map((v) => [v.id, v.shopifyInventoryItemId!]));
-  const hubOnHand = new Map(levels.flatMap((l) => (itemOf.has(l.variantId) ? [[itemOf.get(l.variantId)!, l.onHand] as const] : [])));
+  /** item → [variant, the hub's on-hand as read now]. */
+  const hub = new Map(candidates.flatMap((l) => (itemOf.has(l.variantId) ? [[itemOf.get(l.variantId)!, { variantId: l.variantId, onHand: l.onHand }] as const] : [])));
+  if (hub.size === 0) return { scope, read: 0, pushed: 0, unchanged: 0 };
 
-  // What Shopify says now.
-  const shopifyOnHand = new Map<string, number>();
-  for await (const page of deps.client.pages(LOCATION_INVENTORY_LEVELS, { locationId: location.shopifyLocationId, first: PAGE }, (d) => d.location?.inventoryLevels)) {
-    for (const node of page.nodes) {
-      const q = node.quantities.find((x) => x.name === "on_hand");
-      if (q) shopifyOnHand.set(node.item.id, q.quantity);
-    }
+  // What Shopify says now (undefined: the item is not stocked there).
+  const shopify = scope === "all" ? await readLocation(deps.client, shopifyLocationId) : await readItems(deps.client, shopifyLocationId, [...hub.keys()]);
+
+  const equal: { variantId: string; onHand: number }[] = [];
+  const rows: CasQuantity[] = [];
+  const notStocked: CasQuantity[] = [];
+  for (const [item, h] of hub) {
+    const there = shopify.get(item);
+    // Not stocked in Shopify and nothing in the hub: nothing to say (a write would be refused).
+    if (there === h.onHand || (there === undefined && h.onHand === 0)) equal.push(h);
+    else if (there === undefined) notStocked.push({ inventoryItemId: item, locationId: shopifyLocationId, quantity: h.onHand, changeFromQuantity: 0 });
+    else rows.push({ inventoryItemId: item, locationId: shopifyLocationId, quantity: h.onHand, changeFromQuantity: there });
   }
+  await recordPushed(db, job.shop, location.id, equal);
 
-  const rows = [...hubOnHand].filter(([item, onHand]) => shopifyOnHand.get(item) !== onHand).map(([item, onHand]) => ({ inventoryItemId: item, locationId: location.shopifyLocationId!, quantity: onHand, changeFromQuantity: shopifyOnHand.get(item) ?? 0 }));
+  // Items Shopify does not stock at the location go last, in calls of their own: Shopify refuses
+  // such a row (and with it its whole call), and the other counts should not wait on it.
+  const batches: CasQuantity[][] = [];
+  for (let i = 0; i < rows.length; i += BATCH) batches.push(rows.slice(i, i + BATCH));
+  for (let i = 0; i < notStocked.length; i += BATCH) batches.push(notStocked.slice(i, i + BATCH));
+  const variantOf = new Map([...hub].map(([item, h]) => [item, h.variantId]));
   let pushed = 0;
-  for (let i = 0; i < rows.length; i += BATCH) {
-    const batch = rows.slice(i, i + BATCH);
-    const key = idempotencyKey("push-inventory", job.shop, location.shopifyLocationId, ...batch.flatMap((r) => [r.inventoryItemId, r.quantity, r.changeFromQuantity]));
+  for (const batch of batches) {
+    const key = idempotencyKey("push-inventory", job.shop, shopifyLocationId, ...batch.flatMap((r) => [r.inventoryItemId, r.quantity, r.changeFromQuantity ?? "null"]));
     try {
       await setInventoryQuantities(deps.client, { name: "on_hand", reason: "correction", referenceDocumentUri: `gid://oms/Location/${location.id}`, quantities: batch }, key);
     } catch (e) {
@@ -64,8 +107,48 @@ export async function pushHubInventory(deps: InventoryPushDeps, job: { shop: str
       }
       throw e;
     }
+    await recordPushed(db, job.shop, location.id, batch.map((r) => ({ variantId: variantOf.get(String(r.inventoryItemId))!, onHand: r.quantity })));
     pushed += batch.length;
   }
-  if (pushed) deps.logger.info("hub counts pushed to Shopify", { shop: job.shop, location: location.name, items: pushed });
-  return { read: shopifyOnHand.size, pushed, unchanged: hubOnHand.size - pushed };
+  if (pushed) deps.logger.info("hub counts pushed to Shopify", { shop: job.shop, location: location.name, scope, items: pushed });
+  return { scope, read: hub.size, pushed, unchanged: equal.length };
+}
+
+/** Every level's on_hand at the location, in pages. */
+async function readLocation(client: AdminClient, locationId: string): Promise<Map<string, number>> {
+  const onHand = new Map<string, number>();
+  for await (const page of client.pages(LOCATION_ON_HAND, { locationId, first: PAGE }, (d) => d.location?.inventoryLevels)) {
+    for (const node of page.nodes) {
+      const q = node.quantities.find((x) => x.name === "on_hand");
+      if (q) onHand.set(node.item.id, q.quantity);
+    }
+  }
+  return onHand;
+}
+
+/** The on_hand of just these items at the location. */
+async function readItems(client: AdminClient, locationId: string, items: string[]): Promise<Map<string, number>> {
+  const onHand = new Map<string, number>();
+  for (let i = 0; i < items.length; i += IDS) {
+    const data = await client.query(INVENTORY_ITEMS_ON_HAND_AT, { ids: items.slice(i, i + IDS), locationId });
+    for (const node of data.nodes) {
+      if (!node || !("id" in node)) continue; // an item deleted in Shopify meanwhile
+      const q = node.inventoryLevel?.quantities.find((x) => x.name === "on_hand");
+      if (q) onHand.set(node.id, q.quantity);
+    }
+  }
+  return onHand;
+}
+
+/**
+ * What Shopify now holds for these levels.  The value written is Shopify's (the value pushed, or
+ * the one read equal), not the hub's current count: a count entered while the push ran stays
+ * different, and the push it queued sends it.
+ */
+async function recordPushed(db: Db, shop: string, locationId: string, levels: { variantId: string; onHand: number }[]) {
+  const byValue = new Map<number, string[]>();
+  for (const l of levels) byValue.set(l.onHand, [...(byValue.get(l.onHand) ?? []), l.variantId]);
+  for (const [onHand, variantIds] of byValue) {
+    await db.inventoryLevel.updateMany({ where: { shop, locationId, variantId: { in: variantIds } }, data: { pushedOnHand: onHand } });
+  }
 }

@@ -102,7 +102,8 @@ describeEachDatabase("Inventory writes where the hub owns the stock (sandbox pee
       location_id: Number(east.shopifyLocationId!.split("/").pop()),
       available: l.q.available,
       updated_at: new Date().toISOString(),
-      admin_graphql_api_id: `gid://shopify/InventoryLevel/1?inventory_item_id=${tee.shopifyInventoryItemId!.split("/").pop()}`,
+      // Shopify's level gid is <location>?inventory_item_id=<item>; the mapper reads both from it.
+      admin_graphql_api_id: `gid://shopify/InventoryLevel/${east.shopifyLocationId!.split("/").pop()}?inventory_item_id=${tee.shopifyInventoryItemId!.split("/").pop()}`,
     };
     await recordInboundEvent(rt.db, { shop: SHOP, source: "shopify.webhook", externalId: "wh-inv-hub-1", topic: "INVENTORY_LEVELS_UPDATE", payload: JSON.stringify(payload), occurredAt: new Date() });
     await runJobs();

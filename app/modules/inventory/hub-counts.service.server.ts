@@ -30,15 +30,36 @@ export function inventoryPushJobKey(locationId: string): string {
   return `shopify-inventory:${locationId}`;
 }
 
-/** Queue a push of one location's counts to Shopify (coalesced per window). */
-export async function requestInventoryPush(tx: Q, shop: string, locationId: string, now: Date) {
+/**
+ * What a push covers.  `changed`: the levels whose hub on-hand differs from what Shopify was last
+ * seen to hold (`InventoryLevel.pushedOnHand`) — what a count needs; the job finds them itself, so
+ * counts coalesced into one window lose nothing.  `all`: every level at the location, read from
+ * Shopify and compared — the reconciling push (the location just became hub-owned, Shopify or an
+ * import reported a different figure, a person pressed "push").
+ */
+export type InventoryPushScope = "changed" | "all";
+export interface InventoryPushJob {
+  shop: string;
+  locationId: string;
+  /** Absent in payloads queued before scopes existed: treated as `all`. */
+  scope?: InventoryPushScope;
+}
+
+/**
+ * Queue a push of one location's counts to Shopify (coalesced per location, scope and window).
+ * Without a scope it is the reconciling push (`all`): a caller that only knows "Shopify may
+ * differ here" gets every level compared.
+ */
+export async function requestInventoryPush(tx: Q, shop: string, locationId: string, now: Date, opts: { scope?: InventoryPushScope } = {}) {
+  const scope = opts.scope ?? "all";
   const window = Math.floor(now.getTime() / PUSH_WINDOW_MS);
+  const payload: InventoryPushJob = { shop, locationId, scope };
   await writeOutbox(tx, {
     shop,
     topic: SHOPIFY_PUSH_INVENTORY_JOB,
-    payload: { shop, locationId },
+    payload,
     jobKey: inventoryPushJobKey(locationId),
-    jobDedupeKey: `${SHOPIFY_PUSH_INVENTORY_JOB}:${locationId}:${window}`,
+    jobDedupeKey: `${SHOPIFY_PUSH_INVENTORY_JOB}:${locationId}:${scope}:${window}`,
     availableAt: new Date((window + 1) * PUSH_WINDOW_MS),
   });
 }
@@ -46,10 +67,16 @@ export async function requestInventoryPush(tx: Q, shop: string, locationId: stri
 export async function setLocationStockSource(deps: { db: Db; now: () => Date }, shop: string, locationRef: string, source: string) {
   if (!(STOCK_SOURCES as readonly string[]).includes(source)) throw DomainError.invalid("stockSource", `"${source}" is not a stock source: use shopify (mirror Shopify's counts) or hub (push the hub's counts to Shopify)`);
   const location = await findLocation(deps.db, shop, locationRef);
+  // A marketplace keeps its own stock (Amazon FBA: Amazon counts and ships it; the hub only reads
+  // its reports) and has no Shopify level to push to: the hub cannot be the source of its counts.
+  if (source === "hub" && (location.readOnly || location.kind === "marketplace")) {
+    throw DomainError.invalid("location", `${location.name} is ${location.kind === "marketplace" ? "a marketplace location" : "read-only"} (its stock is counted by the marketplace, e.g. Amazon FBA): the hub cannot own its counts`);
+  }
   await deps.db.$transaction(async (tx) => {
     await tx.location.update({ where: { id: location.id }, data: { stockSource: source } });
-    // Becoming the owner: Shopify gets the hub's counts now.
-    if (source === "hub") await requestInventoryPush(tx, shop, location.id, deps.now());
+    // Becoming the owner: every level is compared and Shopify gets the hub's counts now (what
+    // Shopify was last seen to hold is not known any more: it changed while Shopify owned them).
+    if (source === "hub") await requestInventoryPush(tx, shop, location.id, deps.now(), { scope: "all" });
   });
   return { locationId: location.id, name: location.name, stockSource: source as StockSource };
 }
@@ -64,11 +91,17 @@ export async function setHubCount(deps: { db: Db; now: () => Date }, shop: strin
   if (!Number.isInteger(input.onHand) || input.onHand < 0) throw DomainError.invalid("onHand", `must be a whole number ≥ 0, got ${input.onHand}`);
   if (!input.reason.trim()) throw DomainError.invalid("reason", "say why the count changed (e.g. cycle count, 3PL stock report)");
   const location = await findLocation(deps.db, shop, input.locationRef);
+  if (location.readOnly || location.kind === "marketplace") {
+    throw DomainError.invalid("location", `${location.name} is a marketplace location (its stock is counted by the marketplace, e.g. Amazon FBA): the hub does not take counts there`);
+  }
   if (location.stockSource !== "hub") {
     throw DomainError.invalid("location", `${location.name} mirrors Shopify's counts: change the count in Shopify, or make the hub its stock source first (oms stock-source "${location.name}" hub)`);
   }
   const variant = await deps.db.variant.findFirst({ where: { shop, sku: input.sku } });
   if (!variant) throw DomainError.invalid("sku", `no SKU ${input.sku} in this shop`);
+  // A kit's stock is what its components allow (docs/inventory.md, kits): a count of the kit itself
+  // would be a level nothing reads, and pushing it would give Shopify a number no shelf holds.
+  if (variant.isKit) throw DomainError.invalid("sku", `${input.sku} is a kit: it has no stock of its own; count its components instead`);
   const level = await deps.db.inventoryLevel.findUnique({ where: { variantId_locationId: { variantId: variant.id, locationId: location.id } } });
   const onHand = level?.onHand ?? 0;
   const available = (level?.available ?? 0) + (input.onHand - onHand);
@@ -83,7 +116,8 @@ export async function setHubCount(deps: { db: Db; now: () => Date }, shop: strin
     reason: input.reason,
     actor: input.actor,
   });
-  if (r.applied && r.changed.length) await requestInventoryPush(deps.db, shop, location.id, now);
+  // Only this count's level (and any other whose count Shopify has not had yet) is read and written.
+  if (r.applied && r.changed.length) await requestInventoryPush(deps.db, shop, location.id, now, { scope: "changed" });
   return { location: location.name, sku: input.sku, onHand: input.onHand, available, changed: r.applied ? r.changed.length : 0 };
 }
 

@@ -73,5 +73,7 @@ export {
   setLocationStockSource,
   setHubCount,
   type StockSource,
+  type InventoryPushJob,
+  type InventoryPushScope,
 } from "./hub-counts.service.server";
 export { getLocation, ledgerAtLocation } from "./locations.queries.server";

@@ -227,6 +227,60 @@ export const INVENTORY_ITEM_LEVELS = `#graphql
   }
 ` as TypedDocument<G.OmsInventoryItemLevelsQuery, G.OmsInventoryItemLevelsQueryVariables>;
 
+/**
+ * On-hand only, of a location's levels, one page: the reconciling read of the hub's push to a
+ * location it owns (shopify.pushInventory).  One quantity name makes a level cost 3 points
+ * (level + item + one quantity) instead of the 10 of LOCATION_INVENTORY_LEVELS, so 250 levels fit
+ * in one page (2 + 250 × 3 = 752 + 1 for the location, under the 1 000-point single-query cap).
+ * https://shopify.dev/docs/api/admin-graphql/2026-10/objects/Location#field-Location.fields.inventoryLevels
+ */
+export const LOCATION_ON_HAND = `#graphql
+  query OmsLocationOnHand($locationId: ID!, $first: Int!, $after: String) {
+    location(id: $locationId) {
+      id
+      inventoryLevels(first: $first, after: $after) {
+        nodes {
+          item {
+            id
+          }
+          quantities(names: ["on_hand"]) {
+            name
+            quantity
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+` as TypedDocument<G.OmsLocationOnHandQuery, G.OmsLocationOnHandQueryVariables>;
+
+/**
+ * On-hand of the given inventory items at one location (≤ 250 ids, the `nodes` limit): what a
+ * push reads for just the counts that changed, as the `changeFromQuantity` of its compare-and-set
+ * write.  3 points an item (item + level + one quantity); an item not stocked at the location
+ * has `inventoryLevel: null`; an unknown id is a null node.
+ * https://shopify.dev/docs/api/admin-graphql/2026-10/queries/nodes
+ * https://shopify.dev/docs/api/admin-graphql/2026-10/objects/InventoryItem#field-InventoryItem.fields.inventoryLevel
+ */
+export const INVENTORY_ITEMS_ON_HAND_AT = `#graphql
+  query OmsInventoryItemsOnHandAt($ids: [ID!]!, $locationId: ID!) {
+    nodes(ids: $ids) {
+      ... on InventoryItem {
+        id
+        inventoryLevel(locationId: $locationId) {
+          quantities(names: ["on_hand"]) {
+            name
+            quantity
+          }
+        }
+      }
+    }
+  }
+` as TypedDocument<G.OmsInventoryItemsOnHandAtQuery, G.OmsInventoryItemsOnHandAtQueryVariables>;
+
 // ---------------------------------------------------------------------------------------------
 // Orders and fulfillment orders
 

@@ -2126,6 +2126,17 @@ export type OmsInventoryItemsQueryVariables = Exact<{
 
 export type OmsInventoryItemsQuery = { inventoryItems: { nodes: Array<{ id: string, sku: string | null, tracked: boolean, requiresShipping: boolean, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
+export type OmsInventoryItemsOnHandAtQueryVariables = Exact<{
+  ids: Array<string | number> | string | number;
+  locationId: string | number;
+}>;
+
+
+export type OmsInventoryItemsOnHandAtQuery = { nodes: Array<
+    | { id: string, inventoryLevel: { quantities: Array<{ name: string, quantity: number }> } | null }
+    | Record<PropertyKey, never>
+   | null> };
+
 export type OmsInventoryItemLevelsQueryVariables = Exact<{
   inventoryItemId: string | number;
   first: number;
@@ -2164,6 +2175,15 @@ export type OmsLocationInventoryLevelsQueryVariables = Exact<{
 
 
 export type OmsLocationInventoryLevelsQuery = { location: { id: string, inventoryLevels: { nodes: Array<{ id: string, updatedAt: string, item: { id: string, sku: string | null }, quantities: Array<{ name: string, quantity: number, updatedAt: string | null }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type OmsLocationOnHandQueryVariables = Exact<{
+  locationId: string | number;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type OmsLocationOnHandQuery = { location: { id: string, inventoryLevels: { nodes: Array<{ item: { id: string }, quantities: Array<{ name: string, quantity: number }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
 export type OmsOrdersQueryVariables = Exact<{
   first: number;
