@@ -5,14 +5,14 @@ import { bootRuntime } from "#app/boot.server";
 import { listInboundEvents, listJobs, retryJob } from "#app/modules/operations/index";
 import { listShops } from "#app/modules/shops/index";
 import { listDataExports } from "#app/modules/privacy/index";
-import { getSkuDetail, setHubCount, setLocationStockSource, type SkuDetail } from "#app/modules/inventory/index";
+import { getSkuDetail, listLocations, setHubCount, setLocationStockSource, type SkuDetail } from "#app/modules/inventory/index";
 import { activateVersion, listVersions, rollback, saveDraft, simulateFiles, type Rule, type SimulationReport } from "#app/modules/routing/index";
 import { generateKeySpec } from "#app/platform/crypto.server";
 import { migrate } from "#app/platform/db/migrate.server";
 import { parseEnv, type Env } from "#app/platform/env.server";
 import type { AppRuntime } from "#app/platform/runtime.server";
-import { findOrder, getOrderDetail, listOrders, routeExistingOrder, whatIf } from "#app/modules/orders/index";
-import { printOrderRouting, printWhatIf } from "./print-routing";
+import { findOrder, getOrderDetail, listOrders, rerouteAllUnroutable, routeExistingOrder, whatIf } from "#app/modules/orders/index";
+import { printOrderRouting, printUnroutableSweep, printWhatIf } from "./print-routing";
 import { DEMO_ADMIN_TOKEN, listenLoopback, portOf, startDemoPeers, type DemoPeers } from "./demo-peers.server";
 import { seedDemoShop } from "./seed.server";
 import { startServer } from "./serve.server";
@@ -52,6 +52,8 @@ Usage: oms <command> [options]
   orders               orders across channels  [--status S] [--channel C] [--limit N] [--shop D]
   route <order>        an order's routing decision with its trace (id, name or external id)
                        [--reroute] route it again now under the active profile
+  route --unroutable   re-route every unroutable order of the shop now, oldest first  [--shop D]
+                       (routed / still unroutable, grouped by reason)
   inventory <sku>      quantities per location and ATS per channel with its explanation [--shop D]
   stock-source <location> shopify|hub   whose counts are the truth there (hub: pushed to Shopify by compare-and-set)
   stock-count <location> <sku> <on-hand> --note "why"   a count the hub owns (hub-sourced locations only)
@@ -249,6 +251,7 @@ export async function main(argv: string[]): Promise<number> {
       "compare-version": { type: "string" },
       channel: { type: "string" },
       reroute: { type: "boolean", default: false },
+      unroutable: { type: "boolean", default: false },
     },
   });
   const [cmd, sub, arg] = positionals;
@@ -413,7 +416,14 @@ export async function main(argv: string[]): Promise<number> {
       return withRuntime(env, async (rt) => {
         const shop = values.shop ?? (env.APP_MODE === "sandbox" ? env.SANDBOX_SHOP : undefined);
         if (!shop) throw new UsageError("--shop is required outside the sandbox");
-        if (!sub) throw new UsageError("route needs an order: oms route <order id | name | external id>");
+        if (values.unroutable) {
+          if (sub) throw new UsageError("route --unroutable re-routes every unroutable order of the shop; name no order (or drop --unroutable)");
+          const r = await rerouteAllUnroutable({ db: rt.db, now: rt.now, logger: rt.logger }, shop, { cause: `oms route --unroutable by cli:${process.env.USER ?? "operator"}` });
+          const names = Object.fromEntries((await listLocations(rt.db, shop)).map((l) => [l.id, l.name]));
+          output(values.json, r, () => printUnroutableSweep(r, names));
+          return r.failed.length ? 1 : 0;
+        }
+        if (!sub) throw new UsageError("route needs an order: oms route <order id | name | external id>, or --unroutable for every unroutable one");
         const order = await findOrder(rt.db, shop, sub);
         if (values.reroute) await routeExistingOrder(rt, shop, order.id, { trigger: "manual", actor: `cli:${process.env.USER ?? "operator"}` });
         const detail = await getOrderDetail(rt.db, shop, order.id);

@@ -1,4 +1,4 @@
-import type { OrderDetail, WhatIfReport } from "#app/modules/orders/index";
+import type { OrderDetail, SweepResult, WhatIfReport } from "#app/modules/orders/index";
 import { humanize, type RoutingDecision, type StoredDecision } from "#app/modules/routing/index";
 
 /** Human-readable routing output for `oms route` and `oms simulate --shop`. */
@@ -49,11 +49,35 @@ export function printOrderRouting(detail: OrderDetail, decisions: StoredDecision
     console.log(`\nNot routed yet${o.statusReason ? `: ${o.statusReason}` : ""}.`);
     return;
   }
-  console.log(`\nDecision #${current.sequence} (${current.trigger} by ${current.actor}, ${current.createdAt.toISOString()}, profile v${current.profileVersion}, rule ${current.ruleId ?? "—"})`);
+  console.log(`\nDecision #${current.sequence} (${current.trigger} by ${current.actor}, ${current.createdAt.toISOString()}, ${profileText(current)}, rule ${current.ruleId ?? "—"})`);
   for (const line of traceLines(current, detail.locationNames)) console.log(line);
   if (older.length) {
     console.log("\nEarlier decisions:");
     for (const d of older) console.log(`  #${d.sequence} ${d.createdAt.toISOString()} ${d.status} by ${d.ruleId ?? "—"}: ${planText(d, detail.locationNames)}`);
+  }
+}
+
+/** "profile v3", or "no active profile" for a decision made without one (stored as version 0). */
+export function profileText(d: Pick<StoredDecision, "profileVersion">): string {
+  return d.profileVersion > 0 ? `profile v${d.profileVersion}` : "no active profile";
+}
+
+/** `oms route --unroutable`: what the sweep did, and why the rest is still stuck. */
+export function printUnroutableSweep(r: Omit<SweepResult, "next">, names: Record<string, string>) {
+  const still = r.stillUnroutable.reduce((n, g) => n + g.count, 0);
+  if (r.examined === 0) {
+    console.log("No unroutable orders.");
+    return;
+  }
+  console.log(`Re-routed ${r.examined} unroutable order(s): ${r.routed} routed, ${still} still unroutable${r.unchanged ? ` (${r.unchanged} unchanged, no new decision)` : ""}${r.otherwise.length ? `, ${r.otherwise.length} now ${[...new Set(r.otherwise.map((o) => o.status))].join(" / ")}` : ""}${r.failed.length ? `, ${r.failed.length} failed` : ""}.`);
+  if (r.otherwise.length) console.log(`  ${r.otherwise.map((o) => `${o.name} ${o.status}`).join(", ")}`);
+  if (still) {
+    console.log("\nStill unroutable:");
+    for (const g of r.stillUnroutable) console.log(`  ${g.count} × ${humanize(g.reason, names)}\n      ${g.orders.slice(0, 10).join(", ")}${g.orders.length > 10 ? ` and ${g.orders.length - 10} more` : ""}`);
+  }
+  if (r.failed.length) {
+    console.log("\nNot re-routed:");
+    for (const f of r.failed) console.log(`  ${f.name}: ${humanize(f.error, names)}`);
   }
 }
 
