@@ -3,7 +3,7 @@
  * Listings 2021-08-01 + Feeds 2021-06-30 + FBA Inventory v1 over an in-memory seller.  Never imported
  * by production code paths (ARCHITECTURE.md "Sandbox peers").  See README.md in this folder.
  */
-export { startAmazonSandbox, defaultSeed, type AmazonSandbox, type AmazonSandboxConfig, type FeedRec, type DocumentRec, type OrderStreamOptions, type OrderChangeBody } from "./server";
+export { startAmazonSandbox, defaultSeed, type AmazonSandbox, type AmazonSandboxConfig, type FeedRec, type DocumentRec, type OrderStreamOptions, type OrderChangeBody, type DestinationRec, type SubscriptionRec } from "./server";
 export { DEFAULT_LIMITS, TokenBucket, type OperationName, type RateLimit } from "./limits";
 export { type AmazonSandboxSeed, type SeedListing, type SeedFba, type QuantityUpdate } from "./catalog";
 export { type OrderRec, type GenerateOptions, FULFILLMENT_STATUSES, INCLUDED_DATA } from "./orders";

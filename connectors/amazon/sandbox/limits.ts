@@ -17,6 +17,11 @@ export type OperationName =
   | "getFeed"
   | "getFeedDocument"
   | "getInventorySummaries"
+  | "getSubscription"
+  | "createSubscription"
+  | "deleteSubscriptionById"
+  | "getDestinations"
+  | "createDestination"
   /** Not an operation: JSON_LISTINGS_FEED's own throttle, 5 submissions per 5 minutes per region. */
   | "jsonListingsFeedSubmissions";
 
@@ -43,6 +48,12 @@ export const DEFAULT_LIMITS: Readonly<Record<OperationName, RateLimit>> = {
   getFeedDocument: { rate: 0.0222, burst: 10 },
   // fbaInventory.json getInventorySummaries
   getInventorySummaries: { rate: 2, burst: 2 },
+  // notifications.json: every operation 1 request/s, burst 5
+  getSubscription: { rate: 1, burst: 5 },
+  createSubscription: { rate: 1, burst: 5 },
+  deleteSubscriptionById: { rate: 1, burst: 5 },
+  getDestinations: { rate: 1, burst: 5 },
+  createDestination: { rate: 1, burst: 5 },
   // https://developer-docs.amazon.com/sp-api/changelog/feed-size-and-rate-limit-changes-for-the-json_listings_feed
   jsonListingsFeedSubmissions: { rate: 5 / 300, burst: 5 },
 };

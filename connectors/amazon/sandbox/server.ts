@@ -65,6 +65,27 @@ export interface AmazonSandboxConfig {
   maxFeedMessages?: number;
   /** Called with every ORDER_CHANGE notification body (the SQS message body). */
   onNotification?: (body: OrderChangeBody) => void;
+  /**
+   * Notifications API behaviour: `refuseMarketplaceFilter` answers createSubscription with 400 when
+   * its eventFilter names marketplaceIds (for testing the hub's fallback: Amazon's model allows the
+   * filter, its Notification Type Values page decides per type).
+   */
+  notifications?: { refuseMarketplaceFilter?: boolean };
+}
+
+/** A Notifications API destination of the peer's application (notifications.json Destination). */
+export interface DestinationRec {
+  destinationId: string;
+  name: string;
+  resource: { sqs: { arn: string } };
+}
+
+/** The seller's subscription to one notification type (notifications.json Subscription). */
+export interface SubscriptionRec {
+  subscriptionId: string;
+  payloadVersion: string;
+  destinationId: string;
+  processingDirective?: { eventFilter?: { eventFilterType: string; marketplaceIds?: string[]; orderChangeTypes?: string[] } };
 }
 
 export type OrderChangeBody = ReturnType<typeof orderChangeNotification>;
@@ -115,7 +136,17 @@ export interface AmazonSandbox {
   /** Credentials the LWA endpoint accepts. */
   lwa: { clientId: string; clientSecret: string; refreshToken: string };
   /** The in-memory seller (read in tests; change through the methods below). */
-  state: { orders: OrderBook; catalog: Catalog; feeds: ReadonlyMap<string, FeedRec>; documents: ReadonlyMap<string, DocumentRec>; notifications: readonly OrderChangeBody[] };
+  state: {
+    orders: OrderBook;
+    catalog: Catalog;
+    feeds: ReadonlyMap<string, FeedRec>;
+    documents: ReadonlyMap<string, DocumentRec>;
+    notifications: readonly OrderChangeBody[];
+    /** The application's notification destinations, by id. */
+    destinations: ReadonlyMap<string, DestinationRec>;
+    /** The seller's notification subscriptions, by notification type. */
+    subscriptions: ReadonlyMap<string, SubscriptionRec>;
+  };
   generateOrders(n: number, opts?: GenerateOptions): OrderRec[];
   startOrderStream(opts: OrderStreamOptions): { stop(): void; ticks(): number };
   requestCancellation(orderId: string, reason?: string): OrderRec;
@@ -123,8 +154,8 @@ export interface AmazonSandbox {
   shipFbaOrder(orderId: string): OrderRec;
   /** Makes every access token issued so far expired (the next SP-API call gets 403 "…has expired."). */
   expireAccessTokens(): void;
-  /** An access token issued directly (as if the client had called LWA). */
-  issueAccessToken(): string;
+  /** An access token issued directly (as if the client had called LWA); `grantless` for the application's own calls. */
+  issueAccessToken(kind?: "seller" | "grantless"): string;
   /** Rewrites an Amazon URL (document URL, SP-API host) to this server, keeping path and query. */
   localUrl(amazonUrl: string): string;
   /** Waits until every feed submitted so far has finished processing. */
@@ -230,13 +261,17 @@ export async function startAmazonSandbox(config: AmazonSandboxConfig): Promise<A
     config.randomSeed ?? 1,
   );
 
-  const accessTokens = new Map<string, { expiresMs: number }>();
+  // A seller's token (refresh_token grant) acts for the seller; a grantless one (client_credentials)
+  // for the application alone — as on Amazon, neither works for the other's operations.
+  const accessTokens = new Map<string, { expiresMs: number; kind: "seller" | "grantless" }>();
   let tokensIssued = 0;
-  const issueAccessToken = () => {
+  const issueAccessToken = (kind: "seller" | "grantless" = "seller") => {
     const token = `Atza|sandbox-${++tokensIssued}-${randomBytes(12).toString("hex")}`;
-    accessTokens.set(token, { expiresMs: now() + lwa.ttlS * 1000 });
+    accessTokens.set(token, { expiresMs: now() + lwa.ttlS * 1000, kind });
     return token;
   };
+  const destinations = new Map<string, DestinationRec>();
+  const subscriptions = new Map<string, SubscriptionRec>();
 
   const feeds = new Map<string, FeedRec>();
   const documents = new Map<string, DocumentRec>();
@@ -599,7 +634,66 @@ export async function startAmazonSandbox(config: AmazonSandboxConfig): Promise<A
     };
   };
 
-  const ROUTES: { method: string; re: RegExp; op: OperationName; run: (c: Ctx) => Reply }[] = [
+  // ── notifications (notifications.json v1) ───────────────────────────────────────────────
+  const NOTIFICATION_TYPES = ["ORDER_CHANGE", "FEED_PROCESSING_FINISHED", "FBA_INVENTORY_AVAILABILITY_CHANGES", "REPORT_PROCESSING_FINISHED", "ANY_OFFER_CHANGED"];
+  const notificationType = (t: string) => {
+    if (!NOTIFICATION_TYPES.includes(t)) throw invalidInput(`notificationType ${t} is not supported by the sandbox peer.`);
+    return t;
+  };
+  const notFound = (what: string) => new PeerError(404, "NotFound", "The resource specified does not exist.", what);
+
+  const getSubscription = ({ q, params }: Ctx): Reply => {
+    const sub = subscriptions.get(notificationType(params[0]!));
+    const version = q.get("payloadVersion");
+    if (!sub || (version !== null && sub.payloadVersion !== version)) throw notFound(`No ${params[0]} subscription${version ? ` with payload version ${version}` : ""} for this seller.`);
+    return { status: 200, body: { payload: sub } };
+  };
+
+  const createSubscription = ({ params, body }: Ctx): Reply => {
+    const type = notificationType(params[0]!);
+    const b = body() as { payloadVersion?: unknown; destinationId?: unknown; processingDirective?: { eventFilter?: Record<string, unknown> } } | null;
+    if (!b || typeof b.payloadVersion !== "string" || !b.payloadVersion) throw invalidInput("payloadVersion is required.");
+    if (typeof b.destinationId !== "string" || !destinations.has(b.destinationId)) throw invalidInput(`destinationId ${JSON.stringify(b?.destinationId)} is not a destination of this application.`);
+    if (type === "ORDER_CHANGE" && b.payloadVersion !== "1.0") throw invalidInput(`payloadVersion ${b.payloadVersion} is not supported for ORDER_CHANGE.`);
+    const filter = b.processingDirective?.eventFilter;
+    if (filter) {
+      if (filter.eventFilterType !== type) throw invalidInput(`eventFilterType must be ${type} for this notification type, got ${JSON.stringify(filter.eventFilterType)}.`);
+      const mkts = filter.marketplaceIds;
+      if (mkts !== undefined) {
+        if (config.notifications?.refuseMarketplaceFilter) throw invalidInput(`The marketplaceIds filter is not supported for ${type}.`);
+        if (!Array.isArray(mkts) || !mkts.every((m) => typeof m === "string")) throw invalidInput("marketplaceIds must be a list of marketplace ids.");
+        catalog.marketplaceCheck(mkts as string[]);
+      }
+      const types = filter.orderChangeTypes;
+      if (types !== undefined && (!Array.isArray(types) || !types.every((t) => ["BuyerRequestedChange", "DeliveryTipChange", "OrderStatusChange"].includes(t as string)))) throw invalidInput("orderChangeTypes must list BuyerRequestedChange, DeliveryTipChange or OrderStatusChange.");
+    }
+    if (subscriptions.has(type)) throw new PeerError(409, "Conflict", "The resource specified conflicts with the current state.", `A ${type} subscription already exists for this seller and application.`);
+    const sub: SubscriptionRec = { subscriptionId: randomUUID(), payloadVersion: b.payloadVersion, destinationId: b.destinationId, ...(filter ? { processingDirective: { eventFilter: structuredClone(filter) as NonNullable<SubscriptionRec["processingDirective"]>["eventFilter"] } } : {}) };
+    subscriptions.set(type, sub);
+    return { status: 200, body: { payload: { subscriptionId: sub.subscriptionId, payloadVersion: sub.payloadVersion, destinationId: sub.destinationId } } };
+  };
+
+  const deleteSubscriptionById = ({ params }: Ctx): Reply => {
+    const type = notificationType(params[0]!);
+    const sub = subscriptions.get(type);
+    if (!sub || sub.subscriptionId !== params[1]) throw notFound(`No ${type} subscription ${params[1]}.`);
+    subscriptions.delete(type);
+    return { status: 200, body: {} };
+  };
+
+  const getDestinations = (): Reply => ({ status: 200, body: { payload: [...destinations.values()] } });
+
+  const createDestination = ({ body }: Ctx): Reply => {
+    const b = body() as { name?: unknown; resourceSpecification?: { sqs?: { arn?: unknown }; eventBridge?: unknown } } | null;
+    if (!b || typeof b.name !== "string" || !b.name) throw invalidInput("name is required.");
+    const arn = b.resourceSpecification?.sqs?.arn;
+    if (typeof arn !== "string" || !/^arn:aws:sqs:\S+:\S+:\S+/.test(arn)) throw invalidInput("resourceSpecification.sqs.arn must match ^arn:aws:sqs:\\S+:\\S+:\\S+ (the peer supports SQS destinations only).");
+    const d: DestinationRec = { destinationId: randomUUID(), name: b.name, resource: { sqs: { arn } } };
+    destinations.set(d.destinationId, d);
+    return { status: 200, body: { payload: d } };
+  };
+
+  const ROUTES: { method: string; re: RegExp; op: OperationName; run: (c: Ctx) => Reply; grantless?: true }[] = [
     { method: "GET", re: /^\/orders\/2026-01-01\/orders$/, op: "searchOrders", run: searchOrders },
     { method: "GET", re: /^\/orders\/2026-01-01\/orders\/([^/]+)$/, op: "getOrder", run: getOrder },
     { method: "POST", re: /^\/orders\/v0\/orders\/([^/]+)\/shipmentConfirmation$/, op: "confirmShipment", run: confirmShipment },
@@ -610,6 +704,11 @@ export async function startAmazonSandbox(config: AmazonSandboxConfig): Promise<A
     { method: "POST", re: /^\/feeds\/2021-06-30\/feeds$/, op: "createFeed", run: createFeed },
     { method: "GET", re: /^\/feeds\/2021-06-30\/feeds\/([^/]+)$/, op: "getFeed", run: getFeed },
     { method: "GET", re: /^\/fba\/inventory\/v1\/summaries$/, op: "getInventorySummaries", run: getInventorySummaries },
+    { method: "GET", re: /^\/notifications\/v1\/subscriptions\/([^/]+)$/, op: "getSubscription", run: getSubscription },
+    { method: "POST", re: /^\/notifications\/v1\/subscriptions\/([^/]+)$/, op: "createSubscription", run: createSubscription },
+    { method: "DELETE", re: /^\/notifications\/v1\/subscriptions\/([^/]+)\/([^/]+)$/, op: "deleteSubscriptionById", run: deleteSubscriptionById, grantless: true },
+    { method: "GET", re: /^\/notifications\/v1\/destinations$/, op: "getDestinations", run: getDestinations, grantless: true },
+    { method: "POST", re: /^\/notifications\/v1\/destinations$/, op: "createDestination", run: createDestination, grantless: true },
   ];
 
   // ── LWA ───────────────────────────────────────────────────────────────────────────────────
@@ -630,7 +729,7 @@ export async function startAmazonSandbox(config: AmazonSandboxConfig): Promise<A
     }
     if (p.grant_type === "client_credentials") {
       if (typeof p.scope !== "string" || !p.scope.startsWith("sellingpartnerapi::")) return { status: 400, body: { error_description: "An unknown scope was requested", error: "invalid_scope" } };
-      return { status: 200, body: { access_token: issueAccessToken(), scope: p.scope, token_type: "bearer", expires_in: lwa.ttlS } };
+      return { status: 200, body: { access_token: issueAccessToken("grantless"), scope: p.scope, token_type: "bearer", expires_in: lwa.ttlS } };
     }
     return { status: 400, body: { error_description: `The authorization grant type is not supported by the authorization server`, error: "unsupported_grant_type" } };
   };
@@ -694,6 +793,10 @@ export async function startAmazonSandbox(config: AmazonSandboxConfig): Promise<A
       s.errors++;
       return send(403, { errors: [{ code: "Unauthorized", message: DENIED, details: "The access token you provided has expired." }] });
     }
+    if ((t.kind === "grantless") !== (route.grantless === true)) {
+      s.errors++;
+      return send(403, { errors: [{ code: "Unauthorized", message: DENIED, details: route.grantless ? "This operation is grantless: call it with a client_credentials token for its scope." : "This operation acts for a seller: call it with the seller's access token." }] });
+    }
     if (!bucket(route.op).take()) {
       s.throttled++;
       // As on Amazon: a 429 carries no x-amzn-RateLimit-Limit (models: only 2xx/400/404 declare it).
@@ -745,7 +848,7 @@ export async function startAmazonSandbox(config: AmazonSandboxConfig): Promise<A
     sellerId,
     marketplaces,
     lwa: { clientId: lwa.clientId, clientSecret: lwa.clientSecret, refreshToken: lwa.refreshTokens[0]! },
-    state: { orders, catalog, feeds, documents, notifications },
+    state: { orders, catalog, feeds, documents, notifications, destinations, subscriptions },
     generateOrders: (n, opts) => generator.generate(n, opts),
     startOrderStream(opts) {
       if (!(opts.everyMs > 0)) throw new Error("Amazon sandbox: order stream needs everyMs > 0");
@@ -787,7 +890,7 @@ export async function startAmazonSandbox(config: AmazonSandboxConfig): Promise<A
     expireAccessTokens() {
       for (const t of accessTokens.values()) t.expiresMs = Math.min(t.expiresMs, now());
     },
-    issueAccessToken,
+    issueAccessToken: (kind) => issueAccessToken(kind),
     localUrl(amazonUrl) {
       const u = new URL(amazonUrl);
       return `${baseUrl}${u.pathname}${u.search}`;
