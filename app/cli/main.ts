@@ -15,6 +15,10 @@ import { findOrder, getOrderDetail, listOrders, rerouteAllUnroutable, routeExist
 import { printOrderRouting, printUnroutableSweep, printWhatIf } from "./print-routing";
 import { DEMO_ADMIN_TOKEN, listenLoopback, portOf, startDemoPeers, type DemoPeers } from "./demo-peers.server";
 import { seedDemoShop } from "./seed.server";
+import { listNotificationDestinations } from "#app/modules/amazon/index";
+import { amazonNotificationsDeps } from "#app/jobs/amazon.server";
+import { createNotificationDestinations } from "#app/workflows/amazon-notifications.server";
+import { sqsArnFromQueueUrl } from "#connectors/amazon/sqs/index";
 import { startServer } from "./serve.server";
 
 /**
@@ -57,6 +61,11 @@ Usage: oms <command> [options]
   inventory <sku>      quantities per location and ATS per channel with its explanation [--shop D]
   stock-source <location> shopify|hub   whose counts are the truth there (hub: pushed to Shopify by compare-and-set)
   stock-count <location> <sku> <on-hand> --note "why"   a count the hub owns (hub-sourced locations only)
+  amazon-destination [--sqs-arn ARN] [--client-id ID] [--region na|eu|fe] [--name N]
+                       create (or find) the SP-API notification destination for the SQS queue, once per
+                       LWA application and region of the connected Amazon accounts (default ARN: from
+                       AMAZON_SQS_QUEUE_URL); their ORDER_CHANGE subscriptions follow within a poll period
+  amazon-destination list   the stored destinations and each account's notification status
   exports --shop D     customer data exports (customers/data_request); --json includes the content
   keygen               print a new OMS_ENCRYPTION_KEYS entry (put it first to rotate; keep old keys after it)
 
@@ -226,6 +235,40 @@ async function serve(env: Env, opts: { demo: boolean }) {
   process.on("SIGTERM", () => stop("SIGTERM"));
 }
 
+/**
+ * `oms amazon-destination`: the SP-API notification destination (an SQS queue) is the application's,
+ * created with a grantless call once per LWA application and region — an operator's step, not a
+ * merchant's (docs/decisions/015-amazon-notifications-sqs.md).  Idempotent: Amazon's existing
+ * destination for the same queue is found and reused.
+ */
+async function amazonDestination(rt: AppRuntime, sub: string | undefined, o: { json: boolean; sqsArn?: string; clientId?: string; region?: string; name?: string }): Promise<number> {
+  if (sub === "list") {
+    const [destinations, overview] = await Promise.all([listNotificationDestinations(rt.db), rt.db.amazonAccount.findMany({ orderBy: { createdAt: "asc" }, select: { shop: true, sellerId: true, region: true, lwaClientId: true, status: true, notificationsStatus: true, notificationsMessage: true } })]);
+    output(o.json, { destinations, accounts: overview, consumer: rt.amazon.notifications.health() }, () => {
+      printTable(destinations.map((d) => ({ ...d })), ["lwaClientId", "region", "destinationId", "sqsArn", "updatedAt"]);
+      console.log("");
+      printTable(overview.map((a) => ({ shop: a.shop, seller: a.sellerId, region: a.region, account: a.status, notifications: a.notificationsStatus, message: a.notificationsMessage })), ["shop", "seller", "region", "account", "notifications", "message"]);
+    });
+    return 0;
+  }
+  if (sub) throw new UsageError(`amazon-destination ${sub}: unknown subcommand (try: oms amazon-destination [--sqs-arn ARN] or oms amazon-destination list)`);
+  if (o.region && !["na", "eu", "fe"].includes(o.region)) throw new UsageError(`--region must be na, eu or fe (got "${o.region}")`);
+  const sqsArn = o.sqsArn ?? (rt.env.AMAZON_SQS_QUEUE_URL ? sqsArnFromQueueUrl(rt.env.AMAZON_SQS_QUEUE_URL) : null);
+  if (!sqsArn) throw new UsageError(rt.env.AMAZON_SQS_QUEUE_URL ? `cannot derive the queue ARN from AMAZON_SQS_QUEUE_URL (${rt.env.AMAZON_SQS_QUEUE_URL}): pass --sqs-arn arn:aws:sqs:<region>:<account id>:<queue name>` : "--sqs-arn is required (or set AMAZON_SQS_QUEUE_URL to derive it): arn:aws:sqs:<region>:<account id>:<queue name>");
+  if (!/^arn:aws:sqs:\S+:\S+:\S+$/.test(sqsArn)) throw new UsageError(`--sqs-arn "${sqsArn}" is not an SQS queue ARN (arn:aws:sqs:<region>:<account id>:<queue name>)`);
+  const reports = await createNotificationDestinations(amazonNotificationsDeps(rt), { sqsArn, ...(o.name ? { name: o.name } : {}), ...(o.clientId ? { lwaClientId: o.clientId } : {}), ...(o.region ? { region: o.region } : {}) });
+  if (reports.length === 0) {
+    console.error("No connected Amazon account matches: the destination belongs to an account's LWA application and region, so connect the account first (Amazon page), then run this again.");
+    return 1;
+  }
+  output(o.json, reports, () => {
+    printTable(reports.map((r) => ({ ...r, created: r.created ? "created" : "existing (reused)" })), ["lwaClientId", "region", "destinationId", "created", "accounts"]);
+    console.log(`\nQueue: ${sqsArn}. The running app now subscribes those accounts' sellers to ORDER_CHANGE (within seconds, or at its next Amazon schedule run); \`oms amazon-destination list\` shows how each stands.`);
+    if (!rt.env.AMAZON_SQS_QUEUE_URL) console.log("Note: AMAZON_SQS_QUEUE_URL is not set here, so this deployment does not read the queue; set it where the app runs.");
+  });
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -252,6 +295,9 @@ export async function main(argv: string[]): Promise<number> {
       channel: { type: "string" },
       reroute: { type: "boolean", default: false },
       unroutable: { type: "boolean", default: false },
+      "sqs-arn": { type: "string" },
+      "client-id": { type: "string" },
+      region: { type: "string" },
     },
   });
   const [cmd, sub, arg] = positionals;
@@ -298,6 +344,8 @@ export async function main(argv: string[]): Promise<number> {
       output(values.json, masked, () => printTable(Object.entries(masked).map(([k, v]) => ({ variable: k, value: v })), ["variable", "value"]));
       return 0;
     }
+    case "amazon-destination":
+      return withRuntime(env, (rt) => amazonDestination(rt, sub, { json: values.json, sqsArn: values["sqs-arn"], clientId: values["client-id"], region: values.region, name: values.name }));
     case "shops":
       return withRuntime(env, async (rt) => {
         const shops = await listShops(rt.db);

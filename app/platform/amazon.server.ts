@@ -2,7 +2,8 @@ import type https from "node:https";
 import { classifyLwaAnswer, createMemoryAccessTokenCache, postLwaToken } from "#connectors/amazon/client/access-token";
 import { spApiBucketLimits } from "#connectors/amazon/client/rate-limits";
 import { sandboxAgent } from "#connectors/amazon/client/sandbox-agent";
-import { createSpApiClient, type SpApiClient } from "#connectors/amazon/client/sp-api-client";
+import { createSpApiAppClient, createSpApiClient, type SpApiApp, type SpApiAppClient, type SpApiClient } from "#connectors/amazon/client/sp-api-client";
+import { createSqsClient, createSqsConsumer, sqsRegionFromQueueUrl, type MessageHandler, type SqsConsumer, type SqsConsumerHealth } from "#connectors/amazon/sqs/index";
 import { systemClock } from "#connectors/core/clock";
 import { createMemoryBucketStore, createTokenBuckets } from "#connectors/core/token-bucket";
 import type { AmazonCredentials, CredentialCheck } from "#app/modules/amazon/index";
@@ -22,11 +23,29 @@ export interface AmazonPlatform {
    * token per account, refreshed once for all callers): docs/decisions/012-amazon-sp-api-client.md.
    */
   clientFor(creds: Pick<AmazonCredentials, "sellerId" | "region" | "marketplaceIds" | "lwaClientId" | "lwaClientSecret" | "refreshToken">): SpApiClient;
+  /** The application's grantless Notifications calls in a region (destinations, deleting a subscription). */
+  appClientFor(app: SpApiApp): SpApiAppClient;
+  /**
+   * ORDER_CHANGE notifications from SQS (AMAZON_SQS_QUEUE_URL): docs/decisions/015-amazon-notifications-sqs.md.
+   * The app hands in what to do with each message body; the runtime starts and stops the consumer
+   * with its workers.
+   */
+  notifications: AmazonNotificationsIntake;
+}
+
+export interface AmazonNotificationsIntake {
+  /** The queue this process reads, or null (not configured: polling is the only intake). */
+  queueUrl: string | null;
+  /** The consumer for the configured queue (made once), or null without one. */
+  createConsumer(handle: MessageHandler): SqsConsumer | null;
+  consumer(): SqsConsumer | null;
+  /** How the consumer is doing, or `off` without a queue. */
+  health(): SqsConsumerHealth | { state: "off"; queueUrl: null };
 }
 
 const LWA_CHECK_TIMEOUT_MS = 10_000;
 
-export function createAmazonPlatform(env: Pick<Env, "AMAZON_SANDBOX_URL">, logger: Logger): AmazonPlatform {
+export function createAmazonPlatform(env: Pick<Env, "AMAZON_SANDBOX_URL" | "AMAZON_SQS_QUEUE_URL" | "AMAZON_SQS_REGION">, logger: Logger): AmazonPlatform {
   const agent = env.AMAZON_SANDBOX_URL ? sandboxAgent(env.AMAZON_SANDBOX_URL) : undefined;
   const buckets = createTokenBuckets({ store: createMemoryBucketStore(), limits: spApiBucketLimits, now: systemClock.now, sleep: systemClock.sleep });
   const tokenCache = createMemoryAccessTokenCache();
@@ -48,6 +67,10 @@ export function createAmazonPlatform(env: Pick<Env, "AMAZON_SANDBOX_URL">, logge
       logger.info("amazon credentials refused by LWA", { region: creds.region, sellerId: creds.sellerId, oauthError: oauth || null, status: answer.status });
       return { ok: false, field, message: verdict.error.message };
     },
+    appClientFor(app) {
+      return createSpApiAppClient({ app, buckets, tokenCache, logger: clientLog, now: systemClock.now, sleep: systemClock.sleep, random: systemClock.random, transport: { agent } });
+    },
+    notifications: notificationsIntake(env, logger),
     clientFor(creds) {
       return createSpApiClient({
         account: { sellerId: creds.sellerId, region: creds.region, marketplaceIds: creds.marketplaceIds, lwaClientId: creds.lwaClientId, lwaClientSecret: creds.lwaClientSecret, refreshToken: creds.refreshToken },
@@ -63,3 +86,29 @@ export function createAmazonPlatform(env: Pick<Env, "AMAZON_SANDBOX_URL">, logge
   };
 }
 
+
+function notificationsIntake(env: Pick<Env, "AMAZON_SQS_QUEUE_URL" | "AMAZON_SQS_REGION">, logger: Logger): AmazonNotificationsIntake {
+  const queueUrl = env.AMAZON_SQS_QUEUE_URL ?? null;
+  let consumer: SqsConsumer | null = null;
+  return {
+    queueUrl,
+    createConsumer(handle) {
+      if (!queueUrl) return null;
+      if (consumer) return consumer;
+      // parseEnv made sure one of the two names the region.
+      const region = env.AMAZON_SQS_REGION ?? sqsRegionFromQueueUrl(queueUrl)!;
+      consumer = createSqsConsumer({
+        client: createSqsClient({ queueUrl, region }),
+        queueUrl,
+        handle,
+        logger: logger.child({ connector: "amazon-sqs" }),
+        now: systemClock.now,
+        sleep: systemClock.sleep,
+        random: systemClock.random,
+      });
+      return consumer;
+    },
+    consumer: () => consumer,
+    health: () => consumer?.health() ?? { state: "off", queueUrl: null },
+  };
+}

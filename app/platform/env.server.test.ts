@@ -185,6 +185,34 @@ describe("parseEnv — sandbox mode", () => {
   });
 });
 
+describe("parseEnv — Amazon notifications queue (AMAZON_SQS_QUEUE_URL, AMAZON_SQS_REGION)", () => {
+  const QUEUE = "https://sqs.us-east-1.amazonaws.com/111122223333/oms-order-change";
+
+  it("is off by default; a standard queue URL needs no region (it names one)", () => {
+    expect(parseEnv(shopifyEnv).AMAZON_SQS_QUEUE_URL).toBeUndefined();
+    const env = parseEnv({ ...shopifyEnv, AMAZON_SQS_QUEUE_URL: QUEUE });
+    expect(env.AMAZON_SQS_QUEUE_URL).toBe(QUEUE);
+    expect(env.AMAZON_SQS_REGION).toBeUndefined();
+  });
+
+  it("a local SQS-compatible server on loopback may be http, with its region given", () => {
+    const env = parseEnv({ ...shopifyEnv, AMAZON_SQS_QUEUE_URL: "http://127.0.0.1:9324/000000000000/oms", AMAZON_SQS_REGION: "us-east-1" });
+    expect(env.AMAZON_SQS_REGION).toBe("us-east-1");
+  });
+
+  it("names what is wrong: http off loopback, a URL without account and queue, a region that cannot be derived, a region alone, a malformed region", () => {
+    expect(envError({ ...shopifyEnv, AMAZON_SQS_QUEUE_URL: "http://sqs.us-east-1.amazonaws.com/111122223333/q" }).problems).toEqual([
+      { variable: "AMAZON_SQS_QUEUE_URL", message: "must be https (or http on 127.0.0.1/localhost for a local SQS-compatible server)" },
+    ]);
+    expect(variables(envError({ ...shopifyEnv, AMAZON_SQS_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/oms-order-change" }))).toEqual(["AMAZON_SQS_QUEUE_URL"]);
+    expect(envError({ ...shopifyEnv, AMAZON_SQS_QUEUE_URL: "http://localhost:9324/000000000000/oms" }).problems).toEqual([
+      { variable: "AMAZON_SQS_REGION", message: "is required when AMAZON_SQS_QUEUE_URL's host does not name the region (sqs.<region>.amazonaws.com)" },
+    ]);
+    expect(variables(envError({ ...shopifyEnv, AMAZON_SQS_REGION: "us-east-1" }))).toEqual(["AMAZON_SQS_QUEUE_URL"]);
+    expect(envError({ ...shopifyEnv, AMAZON_SQS_QUEUE_URL: QUEUE, AMAZON_SQS_REGION: "virginia" }).problems).toEqual([{ variable: "AMAZON_SQS_REGION", message: "must be an AWS region such as us-east-1" }]);
+  });
+});
+
 describe("parseEnv — LOG_FORMAT", () => {
   it("defaults to json in production", () => {
     expect(parseEnv({ ...shopifyEnv, NODE_ENV: "production" }).LOG_FORMAT).toBe("json");

@@ -37,6 +37,16 @@ const base = z.object({
   SHOPIFY_ADMIN_TOKEN: z.string().min(1).optional(),
   /** Send every Amazon call (LWA tokens, SP-API, feed documents) to this local Amazon sandbox peer (loopback only). */
   AMAZON_SANDBOX_URL: z.string().url("must be a URL such as http://127.0.0.1:4020").optional(),
+  /**
+   * The SQS queue SP-API delivers ORDER_CHANGE notifications to (its destination: `oms
+   * amazon-destination`).  Set: the worker long-polls it beside the job runner.  Unset: polling
+   * (OMS_AMAZON_POLL_MS) is the only intake.  AWS credentials come from the standard AWS chain
+   * (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, AWS_PROFILE, web identity, ECS/EC2
+   * roles), read by the AWS SDK itself — never parsed, printed or logged here.
+   */
+  AMAZON_SQS_QUEUE_URL: z.string().url("must be the queue URL, e.g. https://sqs.us-east-1.amazonaws.com/123456789012/oms-order-change").optional(),
+  /** The queue's AWS region; default: the one in AMAZON_SQS_QUEUE_URL's host (sqs.<region>.amazonaws.com). */
+  AMAZON_SQS_REGION: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as us-east-1").optional(),
   SANDBOX_SHOP: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "must be <name>.myshopify.com").default("demo-outfitters.myshopify.com"),
 });
 
@@ -89,6 +99,20 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   if (env.AMAZON_SANDBOX_URL && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(env.AMAZON_SANDBOX_URL)) {
     // The sandbox agent sends LWA secrets and access tokens over plain TCP: only to a peer on this machine.
     throw new EnvError([{ variable: "AMAZON_SANDBOX_URL", message: "must be http on 127.0.0.1/localhost (the Amazon sandbox peer)" }]);
+  }
+  if (env.AMAZON_SQS_QUEUE_URL) {
+    const u = new URL(env.AMAZON_SQS_QUEUE_URL);
+    const loopback = /^(127\.0\.0\.1|localhost|\[::1\])$/.test(u.hostname);
+    // Signed requests with AWS credentials: https, except a local SQS-compatible server on this machine.
+    if (u.protocol !== "https:" && !(u.protocol === "http:" && loopback)) {
+      throw new EnvError([{ variable: "AMAZON_SQS_QUEUE_URL", message: "must be https (or http on 127.0.0.1/localhost for a local SQS-compatible server)" }]);
+    }
+    if (!/^\/[^/]+\/[^/]+$/.test(u.pathname)) throw new EnvError([{ variable: "AMAZON_SQS_QUEUE_URL", message: "must end in /<account id>/<queue name>, as SQS's GetQueueUrl returns it" }]);
+    if (!env.AMAZON_SQS_REGION && !/^sqs\.[a-z0-9-]+\.amazonaws\.com$/.test(u.hostname)) {
+      throw new EnvError([{ variable: "AMAZON_SQS_REGION", message: "is required when AMAZON_SQS_QUEUE_URL's host does not name the region (sqs.<region>.amazonaws.com)" }]);
+    }
+  } else if (env.AMAZON_SQS_REGION) {
+    throw new EnvError([{ variable: "AMAZON_SQS_QUEUE_URL", message: "is required when AMAZON_SQS_REGION is set (the region alone names no queue)" }]);
   }
   return { ...env, LOG_FORMAT: env.LOG_FORMAT ?? (env.NODE_ENV === "production" ? "json" : "pretty") };
 }

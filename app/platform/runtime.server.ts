@@ -33,7 +33,18 @@ export interface AppRuntime {
   now: () => Date;
   /** Start the job runner and outbox relay (the server does; one-shot CLI commands need not). */
   startWorkers(): void;
+  /**
+   * A long-running worker beside the job runner (e.g. the Amazon SQS consumer): started by
+   * startWorkers (at once if they already run), stopped by close() before the runner.
+   */
+  addService(service: RuntimeService): void;
   close(): Promise<void>;
+}
+
+export interface RuntimeService {
+  name: string;
+  start(): void;
+  stop(): Promise<void>;
 }
 
 export interface RuntimeOptions {
@@ -60,6 +71,7 @@ export function createRuntime(env: Env, opts: RuntimeOptions = {}): AppRuntime {
   });
   const shopifyAdmin = createShopifyAdmin({ env, shopify, logger, adminUrl: env.SHOPIFY_ADMIN_URL, adminToken: env.SHOPIFY_ADMIN_TOKEN });
   let workers = false;
+  const services: RuntimeService[] = [];
   const runtime: AppRuntime = {
     env,
     logger,
@@ -77,9 +89,16 @@ export function createRuntime(env: Env, opts: RuntimeOptions = {}): AppRuntime {
       workers = true;
       runner.start();
       relay.start();
+      for (const s of services) s.start();
+    },
+    addService(service) {
+      services.push(service);
+      if (workers) service.start();
     },
     async close() {
       if (workers) {
+        // Services feed the runner (the SQS consumer stores events the runner processes): they stop first.
+        for (const s of services) await s.stop();
         await relay.stop();
         await runner.stop();
       }

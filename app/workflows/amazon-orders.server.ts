@@ -1,7 +1,7 @@
 import type { SpApiClient } from "#connectors/amazon/client/sp-api-client";
 import type { OrdersCheckpoint } from "#connectors/amazon/client/paging";
 import { AmazonPayloadError, mapAmazonOrder, mapOrderChangeNotification, parseAmazonOrder, type MappedAmazonOrder } from "#connectors/amazon/mappers/index";
-import { amazonCredentials, loadOrdersCheckpoint, markAmazonAccountError, saveOrdersCheckpoint, recordOrdersRunError, type AmazonCredentials } from "#app/modules/amazon/index";
+import { amazonCredentials, loadOrdersCheckpoint, markAmazonAccountError, parseMarketplaces, saveOrdersCheckpoint, recordOrdersRunError, type AmazonCredentials } from "#app/modules/amazon/index";
 import { isConnectorError } from "#connectors/core/errors";
 import { sellerSkuMap } from "#app/modules/inventory/index";
 import { appendOrderEvent, applyOrderFacts, cancelOrder, findOrderByExternalId, intakeOrder, isOlderThanApplied, recordOrderWithoutStock, requestOrderHold, type OrdersDeps } from "#app/modules/orders/index";
@@ -114,21 +114,36 @@ export const AMAZON_ORDER_CHANGE_TOPIC = "amazon/order_change";
 export const AMAZON_NOTIFICATION_SOURCE = "amazon.notification";
 
 /**
- * Take an ORDER_CHANGE notification in (the SQS message body): the account is the one whose seller
- * id (and marketplace) it names; it is stored under its NotificationId — SQS delivers at least
- * once, so a redelivery is a no-op — and processed like a webhook (one getOrder, then apply).
+ * Why a notification was not taken: `unreadable` — not an ORDER_CHANGE notification the mapper can
+ * read (a malformed body); `unknown_seller` — no live account for its seller (disconnected, or
+ * another deployment's seller on a shared queue); `other_marketplace` — the seller's account does
+ * not sell in that marketplace here (polling would not read it either).
  */
-export async function acceptOrderChangeNotification(deps: Pick<AmazonOrdersDeps, "db" | "logger" | "now">, body: unknown): Promise<{ accepted: boolean; duplicate: boolean; orderId?: string; reason?: string }> {
+export type NotificationRejection = "unreadable" | "unknown_seller" | "other_marketplace";
+
+/**
+ * Take an ORDER_CHANGE notification in (the SQS message body): the account is the one whose seller
+ * id and marketplace it names; it is stored under its NotificationId — SQS delivers at least
+ * once, so a redelivery is a no-op — and processed like a webhook (one getOrder, then apply).
+ * `accepted` means it is stored durably (the committed InboundEvent), so the caller may delete it
+ * from the queue.
+ */
+export async function acceptOrderChangeNotification(
+  deps: Pick<AmazonOrdersDeps, "db" | "logger" | "now">,
+  body: unknown,
+): Promise<{ accepted: boolean; duplicate: boolean; orderId?: string; reason?: string; rejected?: NotificationRejection }> {
   let trigger;
   try {
     trigger = mapOrderChangeNotification(body);
   } catch (e) {
-    if (e instanceof AmazonPayloadError) return { accepted: false, duplicate: false, reason: e.message };
+    if (e instanceof AmazonPayloadError) return { accepted: false, duplicate: false, reason: e.message, rejected: "unreadable" };
     throw e;
   }
-  const accounts = await deps.db.amazonAccount.findMany({ where: { sellerId: trigger.sellerId, status: { in: ["connected", "error"] } }, select: { id: true, shop: true, marketplaces: true } });
-  const account = accounts.find((a) => !trigger.marketplaceId || a.marketplaces.includes(trigger.marketplaceId)) ?? accounts[0];
-  if (!account) return { accepted: false, duplicate: false, orderId: trigger.orderId, reason: `no connected account for seller ${trigger.sellerId}` };
+  const accounts = await deps.db.amazonAccount.findMany({ where: { sellerId: trigger.sellerId, status: { in: ["connected", "error"] } }, select: { id: true, shop: true, marketplaces: true }, orderBy: { createdAt: "asc" } });
+  if (!accounts.length) return { accepted: false, duplicate: false, orderId: trigger.orderId, reason: `no connected account for seller ${trigger.sellerId}`, rejected: "unknown_seller" };
+  const sells = (a: (typeof accounts)[number], marketplaceId: string) => parseMarketplaces(a.marketplaces).some((m) => m.marketplaceId === marketplaceId);
+  const account = trigger.marketplaceId ? accounts.find((a) => sells(a, trigger.marketplaceId!)) : accounts[0];
+  if (!account) return { accepted: false, duplicate: false, orderId: trigger.orderId, reason: `seller ${trigger.sellerId} is not connected for marketplace ${trigger.marketplaceId}`, rejected: "other_marketplace" };
   const stored = await recordInboundEvent(deps.db, {
     shop: account.shop,
     source: AMAZON_NOTIFICATION_SOURCE,

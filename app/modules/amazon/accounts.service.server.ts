@@ -3,6 +3,7 @@ import type { SecretBox } from "#app/platform/crypto.server";
 import type { Db, DbTx } from "#app/platform/db/client.server";
 import { DomainError } from "#app/platform/errors";
 import type { Logger } from "#app/platform/logger.server";
+import { writeOutbox } from "#app/platform/outbox.server";
 import { listChannelsWithOverrides } from "#app/modules/inventory/index";
 import { DEFAULT_FEATURES, maskSecret, validateAccountInput, type AmazonAccountInput, type AmazonFeatures } from "./domain/account";
 import { marketplaceById, type AmazonRegion } from "./domain/marketplaces";
@@ -37,6 +38,10 @@ export interface AmazonAccountsDeps {
   checkCredentials: CredentialCheck;
 }
 
+/** Jobs of this area's notification subscriptions (run by app/workflows/amazon-notifications.server.ts). */
+export const AMAZON_ENSURE_NOTIFICATIONS_JOB = "amazon.ensureNotifications";
+export const AMAZON_DROP_NOTIFICATIONS_JOB = "amazon.dropNotifications";
+
 /** The page's view of an account: no secret leaves the server, only that it is set. */
 export interface AmazonAccountView {
   id: string;
@@ -51,6 +56,11 @@ export interface AmazonAccountView {
   lastError: string | null;
   validatedAt: string | null;
   disconnectedAt: string | null;
+  /**
+   * ORDER_CHANGE notifications (the seller's Notifications subscription): `message` says what is
+   * wrong or why they are off, in words a person can act on; polling works whatever this says.
+   */
+  notifications: { status: string; message: string | null; subscriptionId: string | null; checkedAt: string | null };
 }
 
 /** Associated data binds a ciphertext to its row and purpose: a sealed value copied onto another account will not open. */
@@ -95,6 +105,7 @@ function toView(secrets: SecretBox, row: Row): AmazonAccountView {
     lastError: row.lastError,
     validatedAt: row.validatedAt?.toISOString() ?? null,
     disconnectedAt: row.disconnectedAt?.toISOString() ?? null,
+    notifications: { status: row.notificationsStatus, message: row.notificationsMessage, subscriptionId: row.notificationsSubscriptionId, checkedAt: row.notificationsCheckedAt?.toISOString() ?? null },
   };
 }
 
@@ -145,22 +156,80 @@ export async function saveAmazonAccount(deps: AmazonAccountsDeps, shop: string, 
     lastError: null,
     validatedAt: now,
     disconnectedAt: null,
+    // The ORDER_CHANGE subscription is (re)checked at once: marketplaces, the application or the
+    // features may have changed.  The job finds out whether a destination is configured.
+    notificationsStatus: "pending",
+    notificationsMessage: null,
+    notificationsFailures: 0,
   };
-  const saved = row ? await deps.db.amazonAccount.update({ where: { id }, data }) : await deps.db.amazonAccount.create({ data: { id, shop, ...data } });
+  const saved = await deps.db.$transaction(async (tx) => {
+    const r = row ? await tx.amazonAccount.update({ where: { id }, data }) : await tx.amazonAccount.create({ data: { id, shop, ...data } });
+    await writeOutbox(tx, { shop, topic: AMAZON_ENSURE_NOTIFICATIONS_JOB, payload: { shop, accountId: id }, jobKey: `amazon-notifications:${id}` });
+    return r;
+  });
   deps.logger?.info("amazon account saved", { shop, accountId: id, region: v.region, sellerId: v.sellerId, marketplaces: v.marketplaces.length, reconnected: row !== null && row.status === "disconnected" });
   return toView(deps.secrets, saved);
 }
 
 /**
- * Disconnect: the sealed credentials are destroyed (a disconnected account cannot call Amazon by
- * accident) and jobs stop; watermarks, listing state and confirmations are kept for a reconnect.
+ * Disconnect: the seller's refresh token is destroyed at once (a disconnected account cannot call
+ * Amazon for the seller by accident) and jobs stop; watermarks, listing state and confirmations are
+ * kept for a reconnect.  When the seller has an ORDER_CHANGE subscription, the application's LWA
+ * client secret is kept sealed until the `amazon.dropNotifications` job has deleted it (a grantless
+ * call: the application's credentials, no seller authorisation) and destroyed then; otherwise at once.
  */
 export async function disconnectAmazonAccount(deps: Pick<AmazonAccountsDeps, "db" | "now" | "logger" | "secrets">, shop: string, accountId: string): Promise<AmazonAccountView> {
   const row = await deps.db.amazonAccount.findFirst({ where: { shop, id: accountId } });
   if (!row) throw DomainError.notFound(`Amazon account ${accountId}`);
-  const saved = await deps.db.amazonAccount.update({ where: { id: row.id }, data: { status: "disconnected", disconnectedAt: deps.now(), lwaClientSecretEnc: "", refreshTokenEnc: "" } });
-  deps.logger?.info("amazon account disconnected", { shop, accountId });
+  const subscribed = row.notificationsSubscriptionId !== null && row.lwaClientSecretEnc !== "";
+  const saved = await deps.db.$transaction(async (tx) => {
+    const r = await tx.amazonAccount.update({
+      where: { id: row.id },
+      data: subscribed
+        ? { status: "disconnected", disconnectedAt: deps.now(), refreshTokenEnc: "", notificationsStatus: "unsubscribing", notificationsMessage: null }
+        : { status: "disconnected", disconnectedAt: deps.now(), lwaClientSecretEnc: "", refreshTokenEnc: "", notificationsStatus: "off", notificationsMessage: null },
+    });
+    if (subscribed) await writeOutbox(tx, { shop, topic: AMAZON_DROP_NOTIFICATIONS_JOB, payload: { shop, accountId: row.id }, jobKey: `amazon-notifications:${row.id}` });
+    return r;
+  });
+  deps.logger?.info("amazon account disconnected", { shop, accountId, unsubscribing: subscribed });
   return toView(deps.secrets, saved);
+}
+
+/**
+ * What the disconnect's job needs to delete the seller's subscription: the application's
+ * credentials (still sealed while the account is `unsubscribing`) and the subscription id.  Null
+ * when there is nothing to do: reconnected meanwhile, or already done.
+ */
+export async function notificationsDropTarget(deps: Pick<AmazonAccountsDeps, "db" | "secrets">, shop: string, accountId: string) {
+  const row = await deps.db.amazonAccount.findFirst({ where: { shop, id: accountId } });
+  if (!row || row.status !== "disconnected" || !row.notificationsSubscriptionId || row.lwaClientSecretEnc === "") return null;
+  return {
+    accountId: row.id,
+    region: row.region as AmazonRegion,
+    sellerId: row.sellerId,
+    lwaClientId: row.lwaClientId,
+    lwaClientSecret: deps.secrets.decrypt(row.lwaClientSecretEnc, aad(shop, row.id, "lwaClientSecret")),
+    subscriptionId: row.notificationsSubscriptionId,
+  };
+}
+
+/**
+ * The end of a disconnect's unsubscribe: the application secret is destroyed (if the account is
+ * still disconnected) and the outcome recorded — `off`, or `unsubscribe_failed` with what a person
+ * can do about a subscription Amazon still has.
+ */
+export async function finishNotificationsDrop(db: Db, shop: string, accountId: string, outcome: { ok: true } | { ok: false; message: string }, now: Date) {
+  await db.amazonAccount.updateMany({
+    where: { shop, id: accountId, status: "disconnected" },
+    data: {
+      lwaClientSecretEnc: "",
+      notificationsCheckedAt: now,
+      ...(outcome.ok
+        ? { notificationsStatus: "off", notificationsSubscriptionId: null, notificationsDestinationId: null, notificationsMessage: null, notificationsFailures: 0 }
+        : { notificationsStatus: "unsubscribe_failed", notificationsMessage: outcome.message.slice(0, 1000) }),
+    },
+  });
 }
 
 /** Record a failure the merchant must act on (credentials revoked, seller suspended): shown on the page. */

@@ -12,6 +12,10 @@ export {
   parseFeatures,
   parseMarketplaces,
   purgeAmazonData,
+  notificationsDropTarget,
+  finishNotificationsDrop,
+  AMAZON_ENSURE_NOTIFICATIONS_JOB,
+  AMAZON_DROP_NOTIFICATIONS_JOB,
   type AmazonAccountsDeps,
   type AmazonAccountView,
   type AmazonCredentials,
@@ -45,3 +49,27 @@ export {
 } from "./listings.service.server";
 export { FBA_STREAM, loadFbaWatermark, saveFbaWatermark, recordFbaRunError, applyFbaLevels, type FbaApplyReport } from "./fba.service.server";
 export { recoverInterruptedFeeds } from "./listings.service.server";
+export {
+  ORDER_CHANGE_PAYLOAD_VERSION,
+  ORDER_CHANGE_TYPES,
+  desiredSubscription,
+  planSubscription,
+  refusesMarketplaceFilter,
+  notificationsDue,
+  type NotificationsStatus,
+  type SubscriptionBody,
+  type SubscriptionPlan,
+} from "./domain/notifications";
+export {
+  findNotificationDestination,
+  listNotificationDestinations,
+  saveNotificationDestination,
+  applicationsInUse,
+  loadNotificationsState,
+  recordNotificationsState,
+  accountsDueForNotifications,
+  amazonNotificationsOverview,
+  type AmazonNotificationsOverview,
+  type NotificationDestinationRow,
+  type NotificationsState,
+} from "./notifications.service.server";
