@@ -525,6 +525,48 @@ describe("the Shopify connector's own documents (connectors/shopify/client/docum
   });
 });
 
+describe("the hub's push reads (OmsInventoryItemsOnHandAt, OmsLocationOnHand)", () => {
+  it("reads on_hand of just the given items at one location, 3 points an item; an item not stocked there has no level, an unknown id is a null node", async () => {
+    const sb = await sandbox();
+    const gql = gqlClient(sb);
+    sb.resetStats();
+    const r = await gql(connectorDocuments.INVENTORY_ITEMS_ON_HAND_AT, { ids: [item(sb, "TEE-M"), item(sb, "TEE-L"), item(sb, "CAP"), "gid://shopify/InventoryItem/999999"], locationId: loc(sb, "east") });
+    expect(r.body.errors).toBeUndefined();
+    expect(r.body.data.nodes).toEqual([
+      { id: item(sb, "TEE-M"), inventoryLevel: { quantities: [{ name: "on_hand", quantity: 6 }] } }, // 5 available + 1 committed
+      { id: item(sb, "TEE-L"), inventoryLevel: { quantities: [{ name: "on_hand", quantity: 6 }] } }, // 4 + 1 safety stock + 1 damaged
+      { id: item(sb, "CAP"), inventoryLevel: null },
+      null,
+    ]);
+    // Requested: 4 ids × (item 1 + level 1 + one quantity 1); actual: TEE-M and TEE-L 3 each, CAP 2 (its null level still pays its point), the null node 0.
+    expect(r.body.extensions.cost).toMatchObject({ requestedQueryCost: 12, actualQueryCost: 8 });
+    expect(sb.stats().operations).toEqual({ OmsInventoryItemsOnHandAt: { calls: 1, pointsUsed: 8 } });
+    const tooMany = await gql(connectorDocuments.INVENTORY_ITEMS_ON_HAND_AT, { ids: Array.from({ length: 251 }, () => item(sb, "TEE-M")), locationId: loc(sb, "east") });
+    expect(tooMany.body.errors?.[0]?.message).toMatch(/251 is greater than the maximum allowed of 250/);
+  });
+
+  it("pages a location's on_hand with one quantity name: 250 levels a page fit under the 1 000-point cap", async () => {
+    const sb = await sandbox();
+    const gql = gqlClient(sb);
+    sb.resetStats();
+    const r = await gql(connectorDocuments.LOCATION_ON_HAND, { locationId: loc(sb, "east"), first: 250, after: null });
+    expect(r.body.errors).toBeUndefined();
+    const levels = r.body.data.location.inventoryLevels;
+    expect(Object.fromEntries(levels.nodes.map((n: { item: { id: string }; quantities: { name: string; quantity: number }[] }) => [n.item.id, n.quantities]))).toEqual({
+      [item(sb, "TEE-M")]: [{ name: "on_hand", quantity: 6 }],
+      [item(sb, "TEE-S")]: [{ name: "on_hand", quantity: 3 }],
+      [item(sb, "TEE-L")]: [{ name: "on_hand", quantity: 6 }],
+      [item(sb, "TENT-2P")]: [{ name: "on_hand", quantity: 2 }],
+    });
+    expect(levels.pageInfo.hasNextPage).toBe(false);
+    // location 1 + connection 2 + 250 × (level 1 + item 1 + one quantity 1); actual: 1 + 2 + 4 × 3.
+    expect(r.body.extensions.cost).toMatchObject({ requestedQueryCost: 753, actualQueryCost: 15 });
+    expect(sb.stats().operations).toEqual({ OmsLocationOnHand: { calls: 1, pointsUsed: 15 } });
+    sb.resetStats();
+    expect(sb.stats().operations).toEqual({});
+  });
+});
+
 describe("order stream", () => {
   it("creates online, pickup and POS orders over time from stock on hand, sending orders/create", async () => {
     const sb = await sandbox();

@@ -84,9 +84,18 @@ export async function startShopifySandbox(config: ShopifySandboxConfig): Promise
   const startedAt = now();
   const fresh = () => ({ requests: 0, executed: 0, queries: 0, mutations: 0, throttled: 0, maxCostExceeded: 0, invalid: 0, unauthorized: 0, pointsRequested: 0, pointsUsed: 0, bulkOperations: 0, ordersGenerated: 0 });
   let counters = fresh();
+  let operations = new Map<string, { calls: number; pointsUsed: number }>();
   let statsFrom = startedAt;
 
-  const stats = (): SandboxStats => ({ ...counters, startedAt: statsFrom, now: now(), restoreRate: bucket.restoreRate, bucketSize: bucket.size, webhooks: { ...sender.counts } });
+  const stats = (): SandboxStats => ({
+    ...counters,
+    operations: Object.fromEntries([...operations].map(([name, o]) => [name, { ...o }])),
+    startedAt: statsFrom,
+    now: now(),
+    restoreRate: bucket.restoreRate,
+    bucketSize: bucket.size,
+    webhooks: { ...sender.counts },
+  });
   const context = (version: string): Omit<ResolverContext, "bulk"> => ({
     store,
     version,
@@ -249,6 +258,10 @@ export async function startShopifySandbox(config: ShopifySandboxConfig): Promise
     counters[operation.operation === "mutation" ? "mutations" : "queries"]++;
     counters.pointsRequested += requested;
     counters.pointsUsed += actual;
+    const op = operations.get(operation.name?.value ?? "(anonymous)") ?? { calls: 0, pointsUsed: 0 };
+    op.calls++;
+    op.pointsUsed += actual;
+    operations.set(operation.name?.value ?? "(anonymous)", op);
     const out: Record<string, unknown> = {};
     if (result.errors?.length) out.errors = result.errors.map((e) => e.toJSON());
     out.data = result.data ?? null;
@@ -343,6 +356,7 @@ export async function startShopifySandbox(config: ShopifySandboxConfig): Promise
     stats,
     resetStats: () => {
       counters = fresh();
+      operations = new Map();
       statsFrom = now();
     },
     stop: async () => {

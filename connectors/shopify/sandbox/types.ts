@@ -65,6 +65,8 @@ export interface SandboxStats {
   /** Points actually charged (Σ actualQueryCost of executed requests). */
   pointsUsed: number;
   bulkOperations: number;
+  /** Executed requests by operation name (`OmsLocationOnHand`, …; "(anonymous)" without one): calls and Σ actualQueryCost. */
+  operations: Record<string, { calls: number; pointsUsed: number }>;
   webhooks: { sent: number; delivered: number; failed: number; retries: number; skipped: number };
   ordersGenerated: number;
 }
