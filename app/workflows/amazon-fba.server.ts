@@ -1,5 +1,5 @@
 import type { SpApiClient } from "#connectors/amazon/client/sp-api-client";
-import { mapFbaSummaries } from "#connectors/amazon/mappers/index";
+import { fbaLocationName, mapFbaSummaries } from "#connectors/amazon/mappers/index";
 import {
   amazonCredentials,
   applyFbaLevels,
@@ -20,17 +20,23 @@ import { isConnectorError } from "#connectors/core/errors";
 /**
  * FBA stock in (issue 6 item 6): the job `amazon.syncFbaInventory`.
  *
- * With an `accountId`: getInventorySummaries (details=true) for the account's first marketplace,
- * every page back to back (nextToken dies after 30 s; the client restarts from startDateTime when
- * one expires), each page applied to the read-only "Amazon FBA" location at once.  The first read
- * is full; later ones pass startDateTime = the start of the previous complete read minus
- * WATERMARK_OVERLAP_MS, so only summaries Amazon changed since come back
+ * With an `accountId`: for each of the account's marketplaces, getInventorySummaries (details=true,
+ * granularityType=Marketplace, granularityId and the one marketplaceIds value = that marketplace —
+ * Amazon takes a single marketplace per call), every page back to back (nextToken dies after 30 s;
+ * the client restarts from startDateTime when one expires), each page applied at once to that
+ * marketplace's read-only location: "Amazon FBA" for the home (first) marketplace, "Amazon FBA
+ * (Amazon.ca)" and so on for the others (connectors/amazon/mappers/fba.ts fbaLocationName).  Seller
+ * SKUs find their variants through the marketplace's own channel.
+ * A marketplace's first read is full; later ones pass startDateTime = the start of its previous
+ * complete read minus WATERMARK_OVERLAP_MS, so only summaries Amazon changed since come back
  * (https://developer-docs.amazon.com/sp-api/docs/fba-inventory-api-v1-reference#getinventorysummaries).
- * Without one (the recurring run): one job per connected account with fbaInventory on.
+ * Without an account (the recurring run): one job per connected account with fbaInventory on.
  *
- * Why the first marketplace only: FBA stock is pooled per region (a unit in a US fulfilment centre
- * serves the account's North American marketplaces), so reading each marketplace would mirror the
- * same units several times into the one "Amazon FBA" location.
+ * Why a location per marketplace, not one: marketplaces of a region can report the same units
+ * (Pan-European FBA, remote fulfilment), and the same variant listed in two marketplaces would have
+ * two figures for one (variant, location) level — adding them double-counts, keeping one drops the
+ * other.  A failure in one marketplace does not stop the others; the job then fails naming it (and
+ * retries: the marketplaces already read come back incrementally, which writes nothing new).
  */
 export const AMAZON_FBA_SYNC_JOB = "amazon.syncFbaInventory";
 /** Amazon's lastUpdatedTime and our clock may disagree a little; a repeat costs nothing (same values, same time → no write). */
@@ -47,13 +53,26 @@ export interface AmazonFbaDeps {
   queue: Pick<JobQueue, "add">;
 }
 
-export interface FbaSyncReport {
+export interface FbaMarketplaceReport {
+  marketplaceId: string;
+  location: string;
   full: boolean;
   pages: number;
   read: number;
   changed: number;
   unmatched: number;
   restarted: boolean;
+}
+
+export interface FbaSyncReport {
+  /** Every marketplace was read in full (its first read, or a watermark too old). */
+  full: boolean;
+  pages: number;
+  read: number;
+  changed: number;
+  unmatched: number;
+  restarted: boolean;
+  marketplaces: FbaMarketplaceReport[];
 }
 
 export async function syncAmazonFbaInventory(deps: AmazonFbaDeps, job: { shop?: string; accountId?: string }, opts: { signal?: AbortSignal } = {}): Promise<FbaSyncReport | { skipped: string } | { enqueued: number }> {
@@ -67,37 +86,67 @@ export async function syncAmazonFbaInventory(deps: AmazonFbaDeps, job: { shop?: 
     throw e;
   }
   if (!creds.features.fbaInventory) return { skipped: "FBA inventory is off for this account" };
-  const target = creds.marketplaces[0];
-  if (!target) return { skipped: "the account lists no marketplace" };
-  const startedAt = deps.now();
-  const watermark = await loadFbaWatermark(deps.db, shop, accountId);
-  const full = !watermark || startedAt.getTime() - watermark.getTime() > MAX_START_AGE_MS;
-  const startDateTime = full ? undefined : new Date(watermark.getTime() - WATERMARK_OVERLAP_MS).toISOString().replace(/\.\d{3}Z$/, "Z");
+  if (creds.marketplaces.length === 0) return { skipped: "the account lists no marketplace" };
   const client = deps.clientFor(creds);
-  const report: FbaSyncReport = { full, pages: 0, read: 0, changed: 0, unmatched: 0, restarted: false };
-  try {
-    for await (const page of client.inventorySummariesPages({ marketplaceId: target.marketplaceId, details: true, ...(startDateTime ? { startDateTime } : {}) })) {
-      opts.signal?.throwIfAborted();
-      const mapped = mapFbaSummaries({ inventorySummaries: page.inventorySummaries, nextToken: page.nextToken }, { readAt: deps.now() });
-      // Applied page by page: the 30-second page token keeps running while the database works,
-      // so a large page's writes must not delay the next request by much (LEVELS_PER_BATCH).
-      const r = await applyFbaLevels(deps, { shop, accountId, channelCode: target.channelCode, levels: mapped.levels });
-      report.pages++;
+  const report: FbaSyncReport = { full: true, pages: 0, read: 0, changed: 0, unmatched: 0, restarted: false, marketplaces: [] };
+  const failed: { marketplaceId: string; error: unknown }[] = [];
+  for (const [i, target] of creds.marketplaces.entries()) {
+    opts.signal?.throwIfAborted();
+    try {
+      const r = await syncMarketplace(deps, client, { shop, accountId, marketplaceId: target.marketplaceId, channelCode: target.channelCode, home: i === 0 }, opts);
+      report.marketplaces.push(r);
+      report.full &&= r.full;
+      report.pages += r.pages;
       report.read += r.read;
       report.changed += r.changed;
-      report.unmatched += r.unmatched.length;
-      report.restarted ||= page.restarted;
+      report.unmatched += r.unmatched;
+      report.restarted ||= r.restarted;
+    } catch (e) {
+      await recordFbaRunError(deps.db, shop, accountId, target.marketplaceId, (e as Error).message, deps.now());
+      if (isConnectorError(e) && e.code === "AUTH") {
+        // Credentials Amazon refuses fail every marketplace alike: stop here, the merchant must act.
+        await markAmazonAccountError(deps.db, shop, accountId, `Amazon refused the credentials while reading FBA inventory: ${e.message}`);
+        throw Object.assign(new Error(e.message), { permanent: true, cause: e });
+      }
+      if (opts.signal?.aborted) throw e;
+      deps.logger.warn("amazon fba inventory: marketplace read failed", { shop, accountId, marketplaceId: target.marketplaceId, err: (e as Error).message });
+      failed.push({ marketplaceId: target.marketplaceId, error: e });
     }
-  } catch (e) {
-    await recordFbaRunError(deps.db, shop, accountId, (e as Error).message, deps.now());
-    if (isConnectorError(e) && e.code === "AUTH") {
-      await markAmazonAccountError(deps.db, shop, accountId, `Amazon refused the credentials while reading FBA inventory: ${e.message}`);
-      throw Object.assign(new Error(e.message), { permanent: true, cause: e });
-    }
-    throw e;
   }
-  await saveFbaWatermark(deps.db, shop, accountId, startedAt, deps.now());
-  deps.logger.info("amazon fba inventory synced", { shop, accountId, ...report });
+  if (failed.length) {
+    const first = failed[0]!;
+    throw Object.assign(new Error(`FBA inventory of ${failed.map((f) => f.marketplaceId).join(", ")} could not be read (${(first.error as Error).message}); the other marketplaces were synced`), { cause: first.error });
+  }
+  deps.logger.info("amazon fba inventory synced", { shop, accountId, ...report, marketplaces: report.marketplaces.length });
+  return report;
+}
+
+/** One marketplace: its watermark, its pages, its location; the watermark moves only after a complete read. */
+async function syncMarketplace(
+  deps: AmazonFbaDeps,
+  client: SpApiClient,
+  m: { shop: string; accountId: string; marketplaceId: string; channelCode: string; home: boolean },
+  opts: { signal?: AbortSignal },
+): Promise<FbaMarketplaceReport> {
+  const startedAt = deps.now();
+  const watermark = await loadFbaWatermark(deps.db, m.shop, m.accountId, m.marketplaceId, { home: m.home });
+  const full = !watermark || startedAt.getTime() - watermark.getTime() > MAX_START_AGE_MS;
+  const startDateTime = full ? undefined : new Date(watermark.getTime() - WATERMARK_OVERLAP_MS).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const location = fbaLocationName(m.marketplaceId, m.home);
+  const report: FbaMarketplaceReport = { marketplaceId: m.marketplaceId, location, full, pages: 0, read: 0, changed: 0, unmatched: 0, restarted: false };
+  for await (const page of client.inventorySummariesPages({ marketplaceId: m.marketplaceId, details: true, ...(startDateTime ? { startDateTime } : {}) })) {
+    opts.signal?.throwIfAborted();
+    const mapped = mapFbaSummaries({ inventorySummaries: page.inventorySummaries, nextToken: page.nextToken }, { readAt: deps.now() });
+    // Applied page by page: the 30-second page token keeps running while the database works,
+    // so a large page's writes must not delay the next request by much (LEVELS_PER_BATCH).
+    const r = await applyFbaLevels(deps, { shop: m.shop, accountId: m.accountId, channelCode: m.channelCode, levels: mapped.levels, locationName: location });
+    report.pages++;
+    report.read += r.read;
+    report.changed += r.changed;
+    report.unmatched += r.unmatched.length;
+    report.restarted ||= page.restarted;
+  }
+  await saveFbaWatermark(deps.db, m.shop, m.accountId, m.marketplaceId, startedAt, deps.now());
   return report;
 }
 

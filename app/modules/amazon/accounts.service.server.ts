@@ -7,6 +7,7 @@ import { writeOutbox } from "#app/platform/outbox.server";
 import { listChannelsWithOverrides } from "#app/modules/inventory/index";
 import { DEFAULT_FEATURES, maskSecret, validateAccountInput, type AmazonAccountInput, type AmazonFeatures } from "./domain/account";
 import { marketplaceById, type AmazonRegion } from "./domain/marketplaces";
+import { forgetFbaWatermarks } from "./fba.service.server";
 
 /** Tables this area owns that carry a `shop` column (the purge workflow must cover them). */
 export const AMAZON_TENANT_MODELS = ["AmazonAccount", "AmazonSyncState", "AmazonListingQuantity", "AmazonFeed", "AmazonShipmentConfirmation"] as const;
@@ -144,13 +145,20 @@ export async function saveAmazonAccount(deps: AmazonAccountsDeps, shop: string, 
   if (!verdict.ok) throw DomainError.invalid(verdict.field ?? "credentials", `Amazon refused these credentials: ${verdict.message}`);
 
   const now = deps.now();
+  // Marketplaces keep the order they were first connected in (new ones after): the first is the
+  // account's home, whose FBA stock is the "Amazon FBA" location (amazon-fba.server.ts), so adding a
+  // marketplace must not change which one that is.
+  const before = row ? parseMarketplaces(row.marketplaces).map((m) => m.marketplaceId) : [];
+  const rank = (id: string) => (before.includes(id) ? before.indexOf(id) : before.length);
+  const marketplaces = v.marketplaces.map((m, i) => ({ m, i })).sort((a, b) => rank(a.m.marketplaceId) - rank(b.m.marketplaceId) || a.i - b.i).map((x) => x.m);
+  const homeMoved = before.length > 0 && before[0] !== marketplaces[0]?.marketplaceId;
   const data = {
     region: v.region,
     sellerId: v.sellerId,
     lwaClientId: v.lwaClientId,
     lwaClientSecretEnc: deps.secrets.encrypt(secret, aad(shop, id, "lwaClientSecret")),
     refreshTokenEnc: deps.secrets.encrypt(refresh, aad(shop, id, "refreshToken")),
-    marketplaces: JSON.stringify(v.marketplaces),
+    marketplaces: JSON.stringify(marketplaces),
     features: JSON.stringify(v.features),
     status: "connected",
     lastError: null,
@@ -164,6 +172,7 @@ export async function saveAmazonAccount(deps: AmazonAccountsDeps, shop: string, 
   };
   const saved = await deps.db.$transaction(async (tx) => {
     const r = row ? await tx.amazonAccount.update({ where: { id }, data }) : await tx.amazonAccount.create({ data: { id, shop, ...data } });
+    if (homeMoved) await forgetFbaWatermarks(tx, shop, id, marketplaces[0]!.marketplaceId);
     await writeOutbox(tx, { shop, topic: AMAZON_ENSURE_NOTIFICATIONS_JOB, payload: { shop, accountId: id }, jobKey: `amazon-notifications:${id}` });
     return r;
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mapFbaSummaries } from "./fba";
+import { fbaLocationName, mapFbaSummaries } from "./fba";
 
 // Amazon publishes no getInventorySummaries example; this page is written by hand from the schema in
 // models/fba-inventory-api-model/fbaInventory.json (GetInventorySummariesResponse, details=true).
@@ -57,5 +57,15 @@ describe("mapFbaSummaries", () => {
     expect(() => mapFbaSummaries(noDetails, { readAt: new Date(0) })).toThrow(/^inventorySummaries\.0\.inventoryDetails: missing: request getInventorySummaries with details=true/);
     const negative = { payload: { inventorySummaries: [{ sellerSku: "X", inventoryDetails: { fulfillableQuantity: -1 } }] } };
     expect(() => mapFbaSummaries(negative, { readAt: new Date(0) })).toThrow(/fulfillableQuantity/);
+  });
+});
+
+describe("fbaLocationName", () => {
+  it("keeps Amazon FBA for the home marketplace and names each further one after its marketplace", () => {
+    expect(fbaLocationName("ATVPDKIKX0DER", true)).toBe("Amazon FBA");
+    expect(fbaLocationName("A2EUQ1WTGCTBG2", false)).toBe("Amazon FBA (Amazon.ca)");
+    expect(fbaLocationName("A1AM78C64UM0Y8", false)).toBe("Amazon FBA (Amazon.com.mx)");
+    // An id the table does not know is still a distinct, stable name.
+    expect(fbaLocationName("AXXXXXXXXXXXX", false)).toBe("Amazon FBA (AXXXXXXXXXXXX)");
   });
 });

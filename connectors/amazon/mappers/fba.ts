@@ -16,8 +16,20 @@
  */
 import { z } from "zod";
 import { AmazonPayloadError, parseAmazon } from "./errors";
+import { marketplace } from "./marketplaces";
 
 export const FBA_LOCATION_NAME = "Amazon FBA";
+
+/**
+ * The read-only location one marketplace's FBA stock is mirrored at.  getInventorySummaries reports
+ * per marketplace (granularityType Marketplace, one marketplaceIds value per call), and marketplaces
+ * of a region can report the same pooled units (Pan-European FBA, remote fulfilment), so each
+ * marketplace has its own location rather than all adding into one: the account's home (first)
+ * marketplace keeps the original "Amazon FBA", each further one is "Amazon FBA (Amazon.ca)".
+ */
+export function fbaLocationName(marketplaceId: string, home: boolean): string {
+  return home ? FBA_LOCATION_NAME : `${FBA_LOCATION_NAME} (${marketplace(marketplaceId)?.name ?? marketplaceId})`;
+}
 
 const int = z.number().int().nonnegative();
 const summarySchema = z.object({

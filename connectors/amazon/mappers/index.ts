@@ -17,4 +17,4 @@ export {
 } from "./listings";
 export { mapProcessingReport, type MappedProcessingReport, type SkuIssue } from "./reports";
 export { amazonCarrier, type AmazonCarrier } from "./carriers";
-export { mapFbaSummaries, FBA_LOCATION_NAME, type FbaLevel, type MappedFbaPage } from "./fba";
+export { mapFbaSummaries, FBA_LOCATION_NAME, fbaLocationName, type FbaLevel, type MappedFbaPage } from "./fba";
