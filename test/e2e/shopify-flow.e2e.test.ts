@@ -122,7 +122,14 @@ describe("the demo with the Shopify sandbox peer (Chromium)", () => {
       const resync = async () => {
         const answered = e2e.page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/app/connections");
         await shopify().getByRole("button", { name: "Resync now" }).click();
-        return (await (await answered).json()) as { ok: boolean; jobId: string; alreadyActive: boolean };
+        const response = await answered;
+        const text = await response.text();
+        try {
+          return JSON.parse(text) as { ok: boolean; jobId: string; alreadyActive: boolean };
+        } catch {
+          // Say what came back instead (once this failed with no more than a JSON parse error).
+          throw new Error(`Resync answered ${response.status()} ${response.headers()["content-type"] ?? ""}: ${text.slice(0, 2000)}`);
+        }
       };
       const first = await resync();
       expect(first).toMatchObject({ ok: true, alreadyActive: false });
