@@ -1,7 +1,7 @@
-import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
-import { Badge, BlockStack, Box, Button, Card, EmptySearchResult, IndexTable, InlineStack, Link, Page, Select, Text, TextField } from "@shopify/polaris";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Box, Button, Card, EmptySearchResult, IndexTable, InlineStack, Link, Page, Select, Text, TextField } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useEffect, useState } from "react";
 import { speedLabel } from "#app/components/orders/format";
@@ -9,8 +9,10 @@ import { OrderStatusBadge, statusLabel } from "#app/components/orders/OrderStatu
 import { toOrderListRow } from "#app/components/orders/order-view.server";
 import { ORDER_STATUSES } from "#app/components/orders/types";
 import { listChannels, listLocations } from "#app/modules/inventory/index";
-import { listOrders } from "#app/modules/orders/index";
-import { latestDecisions } from "#app/modules/routing/index";
+import { countUnroutable, listOrders } from "#app/modules/orders/index";
+import { latestDecisions, requestUnroutableSweep } from "#app/modules/routing/index";
+import { DomainError } from "#app/platform/errors";
+import { HTTP_STATUS, errorResponse } from "#app/platform/http.server";
 
 const PAGE_SIZE = 50;
 
@@ -51,6 +53,8 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
     limit: PAGE_SIZE,
     cursor: cursor || undefined,
   });
+  // The banner: orders routing could not place, whatever the filters show.
+  const unroutable = await countUnroutable(runtime, shop);
   const queued = list.items.filter((o) => o.status === "queued").map((o) => o.id);
   const queues = new Map([...(await latestDecisions(runtime.db, shop, queued))].map(([id, d]) => [id, d.queue]));
   const names = Object.fromEntries(locations.map((l) => [l.id, l.name]));
@@ -62,13 +66,41 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
     rows: list.items.map((o) => toOrderListRow(o, names, queues)),
     channels: channels.map((c) => ({ code: c.code, name: c.name })),
     locations: locations.map((l) => ({ id: l.id, name: l.name })),
+    unroutable,
   });
+};
+
+type ActionResult = { ok: boolean; message: string };
+
+/**
+ * "Re-route all N": queues the same job a fix queues (routing.rerouteUnroutable, one per shop,
+ * coalesced), which re-routes the shop's unroutable orders oldest first under the rules of "Re-route
+ * now".  It runs in the background: the list shows the outcome as the orders move.
+ */
+export const action = async ({ request, context }: ActionFunctionArgs) => {
+  const { runtime } = context;
+  const { shop } = await runtime.auth.admin(request);
+  const intent = String((await request.formData()).get("intent") ?? "");
+  try {
+    if (intent !== "reroute_unroutable") throw DomainError.invalid("intent", `unknown action "${intent}"`);
+    const queued = await requestUnroutableSweep(runtime.db, shop, { cause: "Re-route all from the orders list (admin)", now: runtime.now() });
+    if (queued === 0) return json<ActionResult>({ ok: true, message: "No orders are unroutable now: there is nothing to re-route." });
+    runtime.relay.nudge();
+    return json<ActionResult>({
+      ok: true,
+      message: `Re-routing ${queued === 1 ? "1 order" : `${queued} orders`} in the background, oldest first. Orders whose cause is fixed move on; the others keep their reason.`,
+    });
+  } catch (error) {
+    if (error instanceof DomainError) return json<ActionResult>({ ok: false, message: error.message }, { status: HTTP_STATUS[error.kind] });
+    throw errorResponse(error, runtime.logger);
+  }
 };
 
 type Filters = ReturnType<typeof useLoaderData<typeof loader>>["filters"];
 
 export default function OrdersList() {
-  const { filters, cursor, page, nextCursor, rows, channels, locations } = useLoaderData<typeof loader>();
+  const { filters, cursor, page, nextCursor, rows, channels, locations, unroutable } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const submit = useSubmit();
   const navigation = useNavigation();
@@ -109,10 +141,33 @@ export default function OrdersList() {
   const statusOptions = [{ label: "All statuses", value: "" }, ...ORDER_STATUSES.map((s) => ({ label: statusLabel(s), value: s }))];
   const locationOptions = [{ label: "All locations", value: "" }, ...locations.map((l) => ({ label: l.name, value: l.id }))];
   const first = (page - 1) * PAGE_SIZE + 1;
+  const rerouting = navigation.state === "submitting" && navigation.formData?.get("intent") === "reroute_unroutable";
 
   return (
     <Page title="Orders" subtitle="Orders from every channel: where each ships from, and why." fullWidth>
       <BlockStack gap="400">
+        {result ? (
+          <Banner tone={result.ok ? "success" : "critical"}>
+            <Text as="p">{result.message}</Text>
+          </Banner>
+        ) : null}
+        {unroutable > 0 ? (
+          <Banner tone="warning" title={`${unroutable === 1 ? "1 order" : `${unroutable} orders`} could not be routed`}>
+            <BlockStack gap="200">
+              <Text as="p">
+                Their stock stays held where intake put it. Each order says why (a location without coordinates, no active routing profile, a kit
+                without components…); once fixed they re-route on their own, or re-route them all now.
+              </Text>
+              <InlineStack gap="200" blockAlign="center">
+                {filters.status === "unroutable" ? null : <Button url="/app/orders?status=unroutable">See why</Button>}
+                <Form method="post" action="/app/orders?index">
+                  <input type="hidden" name="intent" value="reroute_unroutable" />
+                  <Button submit loading={rerouting}>{`Re-route all ${unroutable}`}</Button>
+                </Form>
+              </InlineStack>
+            </BlockStack>
+          </Banner>
+        ) : null}
         <Card>
           <Form
             method="get"

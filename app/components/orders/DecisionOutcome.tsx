@@ -3,9 +3,14 @@ import { formatTime, linesText, money, plural } from "./format";
 import { OrderStatusBadge } from "./OrderStatusBadge";
 import type { DecisionView, PlanView } from "./types";
 
+/** "profile default v1", or "no active profile" for a decision made without one (stored as version 0). */
+export function profileLabel(d: Pick<DecisionView, "profileKey" | "profileVersion">): string {
+  return d.profileVersion > 0 ? `profile ${d.profileKey} v${d.profileVersion}` : "no active profile";
+}
+
 /** "Decision #2 · manual by admin · 2026-12-02 08:01 UTC · profile default v1" */
 export function decisionMeta(d: DecisionView): string {
-  return `Decision #${d.sequence} · ${d.trigger} by ${d.actor} · ${formatTime(d.createdAt)} · profile ${d.profileKey} v${d.profileVersion}`;
+  return `Decision #${d.sequence} · ${d.trigger} by ${d.actor} · ${formatTime(d.createdAt)} · ${profileLabel(d)}`;
 }
 
 /** A plan in one line: "West Coast Warehouse (CC1-RED-ONESIZE×1) + East Coast Fulfillment Center (FV2-BLA-S×1)". */

@@ -1,6 +1,6 @@
 import { BlockStack, Box, Button, Collapsible, Divider, InlineStack, Text } from "@shopify/polaris";
 import { useState } from "react";
-import { DecisionOutcome, planSummary } from "./DecisionOutcome";
+import { DecisionOutcome, planSummary, profileLabel } from "./DecisionOutcome";
 import { DecisionTrace } from "./DecisionTrace";
 import { formatTime, plural } from "./format";
 import { OrderStatusBadge } from "./OrderStatusBadge";
@@ -38,7 +38,7 @@ function EarlierDecision({ decision, first }: { decision: DecisionView; first: b
         <Collapsible id={id} open={open}>
           <Box paddingBlockStart="200" paddingInlineStart="400" borderInlineStartWidth="025" borderColor="border">
             <BlockStack gap="400">
-              <Text as="p" variant="bodySm" tone="subdued">{`Profile ${decision.profileKey} v${decision.profileVersion}`}</Text>
+              <Text as="p" variant="bodySm" tone="subdued">{`${profileLabel(decision).charAt(0).toUpperCase()}${profileLabel(decision).slice(1)}`}</Text>
               <DecisionOutcome decision={decision} />
               <DecisionTrace trace={decision.trace} />
             </BlockStack>
