@@ -460,6 +460,55 @@ describe("FBA inventory v1", () => {
   });
 });
 
+describe("Notifications v1", () => {
+  const ARN = "arn:aws:sqs:us-east-1:111122223333:oms-order-change";
+
+  it("destinations are grantless and subscriptions the seller's: each token works only for its own operations; answers shaped like the model's examples", async () => {
+    const { peer, sp } = await start();
+    const app = spApi(peer, peer.issueAccessToken("grantless"));
+    // A seller token on a grantless operation, and the other way round: 403 Unauthorized.
+    expect((await sp("GET", "/notifications/v1/destinations")).status).toBe(403);
+    expect((await app("GET", "/notifications/v1/subscriptions/ORDER_CHANGE")).status).toBe(403);
+
+    const created = await app("POST", "/notifications/v1/destinations", { body: { name: "SQSDestination", resourceSpecification: { sqs: { arn: ARN } } } });
+    expect(created.status).toBe(200);
+    expect(shapeDifferences([created.body.payload], [fixture("createDestination.200.example.json").response.payload])).toEqual([]);
+    const destinationId = created.body.payload.destinationId as string;
+    expect((await app("GET", "/notifications/v1/destinations")).body).toEqual({ payload: [{ destinationId, name: "SQSDestination", resource: { sqs: { arn: ARN } } }] });
+    expect((await app("POST", "/notifications/v1/destinations", { body: { name: "x", resourceSpecification: { sqs: { arn: "queue1" } } } })).status).toBe(400);
+
+    expect(await sp("GET", "/notifications/v1/subscriptions/ORDER_CHANGE", { query: { payloadVersion: "1.0" } })).toMatchObject({ status: 404, body: { errors: [{ code: "NotFound" }] } });
+    const filter = { eventFilterType: "ORDER_CHANGE", marketplaceIds: [US], orderChangeTypes: ["OrderStatusChange"] };
+    const sub = await sp("POST", "/notifications/v1/subscriptions/ORDER_CHANGE", { body: { payloadVersion: "1.0", destinationId, processingDirective: { eventFilter: filter } } });
+    expect(sub.status).toBe(200);
+    expect(shapeDifferences([sub.body.payload], [fixture("createSubscription.200.example.json").response.payload])).toEqual([]);
+    // One per seller, application and type: a second is 409.
+    expect((await sp("POST", "/notifications/v1/subscriptions/ORDER_CHANGE", { body: { payloadVersion: "1.0", destinationId } })).status).toBe(409);
+    expect((await sp("GET", "/notifications/v1/subscriptions/ORDER_CHANGE")).body.payload).toEqual({ ...sub.body.payload, processingDirective: { eventFilter: filter } });
+
+    // deleteSubscriptionById: grantless; a second delete is 404.
+    const path = `/notifications/v1/subscriptions/ORDER_CHANGE/${sub.body.payload.subscriptionId as string}`;
+    expect((await sp("DELETE", path)).status).toBe(403);
+    expect(await app("DELETE", path)).toMatchObject({ status: 200, body: {} });
+    expect((await app("DELETE", path)).status).toBe(404);
+    expect(peer.state.subscriptions.size).toBe(0);
+  });
+
+  it("validates createSubscription: a destination of this application, payload 1.0, the filter's type, marketplaces and change types; optionally refuses the marketplace filter", async () => {
+    const { peer, sp, clock } = await start({ notifications: { refuseMarketplaceFilter: true } });
+    const app = spApi(peer, peer.issueAccessToken("grantless"));
+    const destinationId = (await app("POST", "/notifications/v1/destinations", { body: { name: "d", resourceSpecification: { sqs: { arn: ARN } } } })).body.payload.destinationId as string;
+    const create = (body: object) => sp("POST", "/notifications/v1/subscriptions/ORDER_CHANGE", { body });
+    expect(await create({ payloadVersion: "1.0", destinationId: "unknown" })).toMatchObject({ status: 400, body: { errors: [{ code: "InvalidInput", details: expect.stringContaining("destinationId") }] } });
+    expect((await create({ payloadVersion: "2.0", destinationId })).status).toBe(400);
+    expect((await create({ payloadVersion: "1.0", destinationId, processingDirective: { eventFilter: { eventFilterType: "ANY_OFFER_CHANGED" } } })).status).toBe(400);
+    expect((await create({ payloadVersion: "1.0", destinationId, processingDirective: { eventFilter: { eventFilterType: "ORDER_CHANGE", orderChangeTypes: ["Shipped"] } } })).status).toBe(400);
+    expect(await create({ payloadVersion: "1.0", destinationId, processingDirective: { eventFilter: { eventFilterType: "ORDER_CHANGE", marketplaceIds: [US] } } })).toMatchObject({ status: 400, body: { errors: [{ details: "The marketplaceIds filter is not supported for ORDER_CHANGE." }] } });
+    clock.advance(1_000); // createSubscription: 1 request/s, burst 5
+    expect((await create({ payloadVersion: "1.0", destinationId, processingDirective: { eventFilter: { eventFilterType: "ORDER_CHANGE", orderChangeTypes: ["BuyerRequestedChange"] } } })).status).toBe(200);
+  });
+});
+
 describe("order generator", () => {
   it("makes MFN and AFN orders for the seeded SKUs, takes their stock, and sends ORDER_CHANGE notifications for changes", async () => {
     const seen: unknown[] = [];
