@@ -22,6 +22,7 @@ export function amazonNotificationsDeps(runtime: AppRuntime): AmazonNotification
     ...amazonOrdersDeps(runtime),
     appClientFor: (app) => runtime.amazon.appClientFor(app),
     pollEveryMs: runtime.env.OMS_AMAZON_POLL_MS ?? DEFAULT_AMAZON_POLL_MS,
+    sandbox: runtime.amazon.sandboxUrl !== undefined,
   };
 }
 

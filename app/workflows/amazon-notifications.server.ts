@@ -50,6 +50,8 @@ export interface AmazonNotificationsDeps {
   appClientFor: (app: SpApiApp) => SpApiAppClient;
   /** For messages: how often polling runs, to say so. */
   pollEveryMs?: number;
+  /** AMAZON_SANDBOX_URL is set: the demo hands the peer's notifications over directly, no queue involved. */
+  sandbox?: boolean;
 }
 
 const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
@@ -86,7 +88,9 @@ export async function ensureOrderNotifications(deps: AmazonNotificationsDeps, jo
     }
     const destination = await findNotificationDestination(deps.db, creds.lwaClientId, creds.region);
     if (!destination) {
-      const reason = `Notifications are off: no SQS destination is set up for this account's LWA application in region ${creds.region}. The operator runs \`oms amazon-destination --sqs-arn <queue ARN>\` once (see README: Amazon notifications); meanwhile ${polling}.`;
+      const reason = deps.sandbox
+        ? "Sandbox: the Amazon sandbox peer's ORDER_CHANGE notifications are handed to the hub directly, so no SQS subscription is made."
+        : `Notifications are off: no SQS destination is set up for this account's LWA application in region ${creds.region}. The operator runs \`oms amazon-destination --sqs-arn <queue ARN>\` once (see README: Amazon notifications); meanwhile ${polling}.`;
       await record({ status: "off", message: reason });
       return { outcome: "off", reason };
     }

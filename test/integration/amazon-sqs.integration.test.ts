@@ -105,6 +105,12 @@ describeEachDatabase("Amazon notifications from SQS (runtime, peer, nock SQS)", 
     // One getOrder for the one stored notification (the order is not yet visible to searchOrders: 2 minutes).
     expect(peer.stats().operations.getOrder?.calls).toBe(1);
     expect(rt.amazon.notifications.health()).toMatchObject({ queueUrl: QUEUE_URL, consecutiveErrors: 0, counts: { received: 2, accepted: 1, duplicates: 1, leftForRedrive: 0 } });
+    // The connect queued a subscription check (outbox → amazon.ensureNotifications); against the sandbox peer
+    // without a destination it says why there is no subscription.
+    expect(await rt.db.amazonAccount.findFirstOrThrow({ where: { shop: SHOP }, select: { notificationsStatus: true, notificationsMessage: true } })).toEqual({
+      notificationsStatus: "off",
+      notificationsMessage: "Sandbox: the Amazon sandbox peer's ORDER_CHANGE notifications are handed to the hub directly, so no SQS subscription is made.",
+    });
   }, 60_000);
 
   it("runs beside the job runner: startWorkers starts the long poll, close() stops it promptly", async () => {
