@@ -23,6 +23,7 @@ import { isPermanent } from "#app/platform/errors";
 import { expireHolds, publishAts, publishChannelAts, PUBLISH_ATS_JOB, PUBLISH_CHANNEL_JOB, SHOPIFY_PUSH_INVENTORY_JOB, type AtsPublisher } from "#app/modules/inventory/index";
 import { pushHubInventory } from "#app/workflows/shopify-inventory-push.server";
 import { registerRoutingJobs } from "./routing.server";
+import { registerOperationsJobs } from "./operations.server";
 
 export const EXPIRE_HOLDS_JOB = "inventory.expireHolds";
 
@@ -101,6 +102,8 @@ export function registerJobs(runtime: AppRuntime) {
   runtime.runner.repeat(EXPIRE_HOLDS_JOB, {}, 60_000);
   // Orders left unroutable, re-routed when something may have fixed them (and every 15 minutes).
   registerRoutingJobs(runtime);
+  // The platform's own records (finished jobs, dispatched outbox rows, raw events) pruned hourly.
+  registerOperationsJobs(runtime);
   // Amazon: orders in (poll + notifications), shipments out, quantities out, FBA stock in.
   registerAmazonJobs(runtime);
   registerAmazonQuantityJobs(runtime);

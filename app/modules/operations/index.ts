@@ -16,3 +16,4 @@ export {
   type ConnectionError,
   type ResyncRequest,
 } from "./connections.server";
+export { pruneOperationalRecords, PRUNE_JOB, RETENTION_DAYS, type PruneResult, type RetentionPolicy } from "./retention.server";
