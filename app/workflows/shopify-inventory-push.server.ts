@@ -1,6 +1,7 @@
 import type { AdminClient } from "#connectors/shopify/client/admin-client";
 import { INVENTORY_ITEMS_ON_HAND_AT, LOCATION_ON_HAND } from "#connectors/shopify/client/documents";
 import { idempotencyKey, setInventoryQuantities, type CasQuantity } from "#connectors/shopify/client/operations";
+import type { ResultOf } from "#connectors/shopify/client/typed-document";
 import { isConnectorError } from "#connectors/core/errors";
 import type { InventoryPushJob } from "#app/modules/inventory/index";
 import type { Db } from "#app/platform/db/client.server";
@@ -10,7 +11,7 @@ import type { Logger } from "#app/platform/logger.server";
 /**
  * The job `shopify.pushInventory` (one location the hub owns the stock of): Shopify's on-hand
  * there is made equal to the hub's, by compare-and-set.  docs/inventory.md, "Locations whose stock
- * the hub owns"; ADR 015.
+ * the hub owns"; ADR 016.
  *
  * Two scopes (the job's payload, see requestInventoryPush):
  *  - `changed` (a count): only the levels whose hub on-hand differs from what Shopify was last seen
@@ -31,6 +32,15 @@ import type { Logger } from "#app/platform/logger.server";
  */
 /** Levels per reconciling page: 2 + 250 × 3 + 1 = 753 points, under the 1 000-point single-query cap. */
 const PAGE = 250;
+const PAGE_MIN = 10;
+/**
+ * Requested cost of one level in either read: the level (or item) 1 + the item (or level) 1 + one
+ * quantity 1; a page adds the location 1 + the connection 2.  Told to the client for each call,
+ * because its learned estimate is the last call's, and these calls vary in size.
+ * https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits
+ */
+const POINTS_PER_LEVEL = 3;
+const PAGE_MARGIN = 10;
 /** Ids per `nodes` call: Shopify's limit on the list (750 points). */
 const IDS = 250;
 /** Rows per inventorySetQuantities call (Shopify's input limit); a mutation costs 10 whatever its size. */
@@ -75,7 +85,7 @@ export async function pushHubInventory(deps: InventoryPushDeps, job: InventoryPu
   if (hub.size === 0) return { scope, read: 0, pushed: 0, unchanged: 0 };
 
   // What Shopify says now (undefined: the item is not stocked there).
-  const shopify = scope === "all" ? await readLocation(deps.client, shopifyLocationId) : await readItems(deps.client, shopifyLocationId, [...hub.keys()]);
+  const shopify = scope === "all" ? await readLocation(deps.client, shopifyLocationId, levels.length) : await readItems(deps.client, shopifyLocationId, [...hub.keys()]);
 
   const equal: { variantId: string; onHand: number }[] = [];
   const rows: CasQuantity[] = [];
@@ -114,15 +124,29 @@ export async function pushHubInventory(deps: InventoryPushDeps, job: InventoryPu
   return { scope, read: hub.size, pushed, unchanged: equal.length };
 }
 
-/** Every level's on_hand at the location, in pages. */
-async function readLocation(client: AdminClient, locationId: string): Promise<Map<string, number>> {
+/**
+ * Every level's on_hand at the location, in pages.  A page is sized by the levels still expected
+ * (the hub's count of them, plus a margin): the bucket must hold a query's *requested* cost before
+ * it runs, so a 250-level request for the last 100 levels waits ~5 s at 100 points/s for points it
+ * is then refunded.  Shopify having more levels than the hub only means more pages.
+ */
+async function readLocation(client: AdminClient, locationId: string, expected: number): Promise<Map<string, number>> {
   const onHand = new Map<string, number>();
-  for await (const page of client.pages(LOCATION_ON_HAND, { locationId, first: PAGE }, (d) => d.location?.inventoryLevels)) {
-    for (const node of page.nodes) {
+  let after: string | null = null;
+  let read = 0;
+  do {
+    const first = Math.min(PAGE, Math.max(PAGE_MIN, expected - read + PAGE_MARGIN));
+    // The cost is told, not learned: the client would otherwise wait for the previous page's size.
+    const data: ResultOf<typeof LOCATION_ON_HAND> = await client.query(LOCATION_ON_HAND, { locationId, first, after }, { cost: 3 + first * POINTS_PER_LEVEL });
+    const conn = data.location?.inventoryLevels;
+    if (!conn) throw new DomainError("NOT_FOUND", `Shopify has no location ${locationId} any more: link the location again (run an import) before pushing its counts`);
+    for (const node of conn.nodes) {
       const q = node.quantities.find((x) => x.name === "on_hand");
       if (q) onHand.set(node.item.id, q.quantity);
     }
-  }
+    read += conn.nodes.length;
+    after = conn.pageInfo.hasNextPage ? conn.pageInfo.endCursor : null;
+  } while (after);
   return onHand;
 }
 
@@ -130,7 +154,8 @@ async function readLocation(client: AdminClient, locationId: string): Promise<Ma
 async function readItems(client: AdminClient, locationId: string, items: string[]): Promise<Map<string, number>> {
   const onHand = new Map<string, number>();
   for (let i = 0; i < items.length; i += IDS) {
-    const data = await client.query(INVENTORY_ITEMS_ON_HAND_AT, { ids: items.slice(i, i + IDS), locationId });
+    const ids = items.slice(i, i + IDS);
+    const data = await client.query(INVENTORY_ITEMS_ON_HAND_AT, { ids, locationId }, { cost: ids.length * POINTS_PER_LEVEL });
     for (const node of data.nodes) {
       if (!node || !("id" in node)) continue; // an item deleted in Shopify meanwhile
       const q = node.inventoryLevel?.quantities.find((x) => x.name === "on_hand");

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { startShopifySandbox, type ShopifySandbox } from "#connectors/shopify/sandbox/server";
 import { smallSeed } from "#connectors/shopify/sandbox/test-fixtures";
-import { setHubCount, setLocationStockSource } from "#app/modules/inventory/index";
+import { requestInventoryPush, setHubCount, setLocationStockSource } from "#app/modules/inventory/index";
 import type { AppRuntime } from "#app/platform/runtime.server";
 import { importShopifyShop } from "#app/workflows/shopify-import.server";
 import { pushHubInventory } from "#app/workflows/shopify-inventory-push.server";
@@ -10,7 +10,7 @@ import { makeLocation, makeSku } from "#test/support/inventory";
 import { memoryLogger, testRuntime } from "#test/support/runtime";
 
 /**
- * What a push to a hub-owned location reads and writes (docs/inventory.md, ADR 015), against the
+ * What a push to a hub-owned location reads and writes (docs/inventory.md, ADR 016), against the
  * Shopify sandbox peer and its per-operation counters: a count reads and writes that item only;
  * a sale between read and write is still refused and the retry reads just the stale level;
  * becoming hub-owned compares every level whatever the hub last recorded; the same value is never
@@ -139,6 +139,19 @@ describeEachDatabase("Pushes to a hub-owned location read and write only what ma
     // The job the count queued finds nothing left to do.
     await runJobs();
     expect(sandbox.stats().requests).toBe(2);
+  });
+
+  it("Shopify differing for one level (what a level webhook reports): requestInventoryPush with that level reads and corrects it alone", async () => {
+    const east = await location("East DC");
+    const hub = await hubLevel("TEE-S", "East DC");
+    const l = peerLevel("TEE-S", "East DC");
+    l.q.on_hand += 9; // a staff edit in Shopify admin; the hub's record still says Shopify has its count
+    l.q.available += 9;
+    expect(hub.pushedOnHand).toBe(hub.onHand);
+    await rt.db.$transaction((tx) => requestInventoryPush(tx, SHOP, east.id, new Date(), { variantIds: [hub.variantId] }));
+    await runJobs();
+    expect(peerLevel("TEE-S", "East DC").q.on_hand).toBe(hub.onHand);
+    expect(sandbox.stats().operations).toEqual({ OmsInventoryItemsOnHandAt: { calls: 1, pointsUsed: 3 }, OmsInventorySetQuantities: { calls: 1, pointsUsed: 10 } });
   });
 
   it("a marketplace location cannot be made hub-owned, nor counted; a kit cannot be counted", async () => {

@@ -48,10 +48,13 @@ export interface InventoryPushJob {
 /**
  * Queue a push of one location's counts to Shopify (coalesced per location, scope and window).
  * Without a scope it is the reconciling push (`all`): a caller that only knows "Shopify may
- * differ here" gets every level compared.
+ * differ here" gets every level compared.  `variantIds`: Shopify may differ for these levels (a
+ * level webhook with another figure): they are marked to push (what Shopify holds is no longer
+ * known) and the push is `changed`, reading just them.
  */
-export async function requestInventoryPush(tx: Q, shop: string, locationId: string, now: Date, opts: { scope?: InventoryPushScope } = {}) {
-  const scope = opts.scope ?? "all";
+export async function requestInventoryPush(tx: Q, shop: string, locationId: string, now: Date, opts: { scope?: InventoryPushScope; variantIds?: string[] } = {}) {
+  if (opts.variantIds?.length) await tx.inventoryLevel.updateMany({ where: { shop, locationId, variantId: { in: opts.variantIds } }, data: { pushedOnHand: null } });
+  const scope = opts.scope ?? (opts.variantIds?.length ? "changed" : "all");
   const window = Math.floor(now.getTime() / PUSH_WINDOW_MS);
   const payload: InventoryPushJob = { shop, locationId, scope };
   await writeOutbox(tx, {
