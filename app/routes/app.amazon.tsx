@@ -156,6 +156,51 @@ export default function AmazonAccounts() {
 
 const STATUS_TONE: Record<string, "success" | "critical" | undefined> = { connected: "success", error: "critical" };
 
+/**
+ * ORDER_CHANGE notifications (ADR 015): what the seller's subscription is doing.  Orders arrive by
+ * polling whatever this says; notifications only make them arrive within seconds.
+ */
+const NOTIFICATIONS: Record<string, { label: string; tone?: "success" | "critical" | "attention" | "info"; explain: string }> = {
+  subscribed: { label: "Subscribed", tone: "success", explain: "Amazon announces order changes; the hub fetches each order within seconds." },
+  pending: { label: "Subscribing", tone: "info", explain: "The hub is setting up the subscription with Amazon." },
+  off: { label: "Off", explain: "Orders arrive by polling only (every few minutes)." },
+  failed: { label: "Failed", tone: "critical", explain: "The subscription could not be set up; the hub retries on its own. Orders still arrive by polling." },
+  unsubscribing: { label: "Unsubscribing", tone: "info", explain: "The hub is removing the subscription at Amazon." },
+  unsubscribe_failed: { label: "Not removed", tone: "critical", explain: "Amazon still has this seller's subscription; its notifications are ignored." },
+};
+
+function NotificationsStatus({ n }: { n: AmazonAccountView["notifications"] }) {
+  const known = NOTIFICATIONS[n.status] ?? { label: n.status, explain: "" };
+  const failed = n.status === "failed" || n.status === "unsubscribe_failed";
+  return (
+    <BlockStack gap="100">
+      <InlineStack gap="200" blockAlign="center">
+        <Text as="h3" variant="headingSm">
+          Order notifications
+        </Text>
+        <Badge tone={known.tone}>{known.label}</Badge>
+        {n.checkedAt ? (
+          <Text as="span" tone="subdued">
+            checked {new Date(n.checkedAt).toLocaleString()}
+          </Text>
+        ) : null}
+      </InlineStack>
+      {failed ? (
+        <Banner tone="critical" title={n.status === "failed" ? "Order notifications could not be set up" : "Amazon's subscription could not be removed"}>
+          <BlockStack gap="100">
+            {n.message ? <Text as="p">{n.message}</Text> : null}
+            <Text as="p">{known.explain}</Text>
+          </BlockStack>
+        </Banner>
+      ) : (
+        <Text as="p" tone="subdued">
+          {n.message ?? known.explain}
+        </Text>
+      )}
+    </BlockStack>
+  );
+}
+
 function AccountCard({ account: a, regionName, onEdit }: { account: AmazonAccountView; regionName: string; onEdit: () => void }) {
   const navigation = useNavigation();
   const busy = navigation.state !== "idle" && navigation.formData?.get("accountId") === a.id;
@@ -190,6 +235,7 @@ function AccountCard({ account: a, regionName, onEdit }: { account: AmazonAccoun
             {a.lastError}
           </Banner>
         ) : null}
+        {a.status !== "disconnected" || a.notifications.status === "unsubscribing" || a.notifications.status === "unsubscribe_failed" ? <NotificationsStatus n={a.notifications} /> : null}
         <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
           <BlockStack gap="100">
             <Text as="h3" variant="headingSm">

@@ -21,6 +21,9 @@ describe("Amazon peer → order in → reserve → route → created in Shopify 
     expect(body).toMatch(/connected/);
     expect(body).toContain("Amazon.com → channel amazon-us");
     expect(body).toMatch(/Checked with Amazon/);
+    // The ORDER_CHANGE subscription's state (ADR 015): in the sandbox the peer hands notifications over
+    // directly, so there is none to make ("Subscribing" until the first check has run).
+    expect(body).toMatch(/Order notifications\s*(Subscribing|Off)/);
     expect(body).toContain("Every Amazon call goes to the local Amazon sandbox peer");
     // Secrets never reach the page: only the tail of the refresh token.
     expect(body).not.toContain("Atzr|sandbox-refresh-token");
