@@ -6,7 +6,7 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import { useEffect } from "react";
 import { AmazonConnectionCard } from "#app/components/connections/AmazonConnectionCard";
 import { ComingSoonCard } from "#app/components/connections/ComingSoonCard";
-import { listAmazonAccounts } from "#app/modules/amazon/index";
+import { amazonNotificationsOverview, listAmazonAccounts } from "#app/modules/amazon/index";
 import { ShopifyConnectionCard } from "#app/components/connections/ShopifyConnectionCard";
 import { connectionStatus, requestShopifyResync } from "#app/modules/operations/index";
 import { SHOPIFY_IMPORT_JOB } from "#app/workflows/shopify-import.server";
@@ -19,9 +19,28 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const { runtime } = context;
   const { shop } = await runtime.auth.admin(request);
   const now = runtime.now();
-  const [status, amazon] = await Promise.all([connectionStatus(runtime.db, shop, now, { importJob: SHOPIFY_IMPORT_JOB }), listAmazonAccounts(runtime, shop)]);
-  const amazonAccounts = amazon.map((a) => ({ sellerId: a.sellerId, region: a.region, status: a.status, marketplaces: a.marketplaces.map((m) => m.name), lastError: a.lastError }));
-  return json({ now: now.toISOString(), status, amazonAccounts });
+  const [status, amazon, notices] = await Promise.all([
+    connectionStatus(runtime.db, shop, now, { importJob: SHOPIFY_IMPORT_JOB }),
+    listAmazonAccounts(runtime, shop),
+    amazonNotificationsOverview(runtime.db, shop, now),
+  ]);
+  const amazonAccounts = amazon.map((a) => ({
+    sellerId: a.sellerId,
+    region: a.region,
+    status: a.status,
+    marketplaces: a.marketplaces.map((m) => m.name),
+    lastError: a.lastError,
+    notifications: a.notifications.status,
+  }));
+  // The SQS consumer is the operator's, shared by every shop: a merchant sees whether it is
+  // receiving, never its queue URL, its error text or other shops' counts.
+  const consumer = runtime.amazon.notifications.health();
+  const amazonNotifications = {
+    consumer: consumer.state === "off" ? ({ state: "off" } as const) : { state: consumer.state, lastReceiveAt: consumer.lastReceiveAt, consecutiveErrors: consumer.consecutiveErrors },
+    lastReceivedAt: notices.lastReceivedAt,
+    last24h: notices.last24h,
+  };
+  return json({ now: now.toISOString(), status, amazonAccounts, amazonNotifications });
 };
 
 type ActionResult = { ok: true; jobId: string; alreadyActive: boolean; message: string } | { ok: false; message: string };
@@ -43,7 +62,7 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
 };
 
 export default function Connections() {
-  const { now, status, amazonAccounts } = useLoaderData<typeof loader>();
+  const { now, status, amazonAccounts, amazonNotifications } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const revalidator = useRevalidator();
@@ -71,7 +90,7 @@ export default function Connections() {
         </Layout.Section>
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
-            <AmazonConnectionCard accounts={amazonAccounts} />
+            <AmazonConnectionCard accounts={amazonAccounts} notifications={amazonNotifications} now={now} />
             <ComingSoonCard name="B2B portal" description="Wholesale orders and EDI documents from the B2B portal will show here once its connector is built." />
           </InlineGrid>
         </Layout.Section>
