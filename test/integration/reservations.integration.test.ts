@@ -3,6 +3,7 @@ import {
   applyLevelUpdate,
   applyLevelUpdates,
   commitOrder,
+  consumeOrder,
   expireHolds,
   getSkuDetail,
   publishAts,
@@ -108,6 +109,34 @@ describeEachDatabase("reservations and the quantity model", (tdb) => {
     await applyLevelUpdate(deps(), { shop: SHOP, variantId: ids.tee, locationId: ids.east, quantities: { available: 1, committed: 3, on_hand: 4 }, sourceUpdatedAt: new Date(T0.getTime() + 1_000), source: "shopify_webhook", reason: "inventory_levels/update", actor: "shopify" });
     expect(await atsOf()).toBe(7);
     expect(await db.reservation.findFirstOrThrow({ where: { externalOrderId: "A-8" } })).toMatchObject({ status: "committed", expiresAt: null });
+  });
+
+  it("a shipment from a location the hub owns comes off the hub's own on_hand and committed, once; elsewhere Shopify's counts carry it", async () => {
+    const { db } = tdb().handle;
+    await db.location.update({ where: { id: ids.east }, data: { stockSource: "hub" } });
+    await db.inventoryLevel.updateMany({ where: { variantId: ids.tee, locationId: ids.east }, data: { pushedOnHand: 4 } });
+    await reserveOrder(deps(), order("A-9", 3)); // tightest single fit: East (available 4)
+    await commitOrder(deps(), { shop: SHOP, channelId: ids.amazon, externalOrderId: "A-9", actor: "test" });
+    await reserveOrder(deps(), order("A-10", 5)); // West (available 6), mirrors Shopify
+    await commitOrder(deps(), { shop: SHOP, channelId: ids.amazon, externalOrderId: "A-10", actor: "test" });
+    const level = async (locationId: string) => {
+      const l = await db.inventoryLevel.findFirstOrThrow({ where: { variantId: ids.tee, locationId } });
+      return { onHand: l.onHand, available: l.available, committed: l.committed, pushedOnHand: l.pushedOnHand };
+    };
+    const westBefore = await level(ids.west);
+
+    expect(await consumeOrder(deps(), { shop: SHOP, channelId: ids.amazon, externalOrderId: "A-9", lineKeys: ["1"] })).toEqual({ consumed: 1 });
+    // Shopify's fulfillment took the same 3 off its on_hand: the record of what it holds follows.
+    expect(await level(ids.east)).toEqual({ onHand: 1, available: 1, committed: 0, pushedOnHand: 1 });
+    const entries = await db.inventoryLedgerEntry.findMany({ where: { shop: SHOP, locationId: ids.east, source: "reservation", reason: { contains: "shipped" } }, orderBy: { quantityName: "asc" } });
+    expect(entries.map((e) => [e.quantityName, e.delta, e.resulting])).toEqual([["committed", -3, 0], ["on_hand", -3, 1]]);
+    // A redelivered fulfillment consumes nothing more.
+    expect(await consumeOrder(deps(), { shop: SHOP, channelId: ids.amazon, externalOrderId: "A-9", lineKeys: ["1"] })).toEqual({ consumed: 0 });
+    expect((await level(ids.east)).onHand).toBe(1);
+
+    // At a location Shopify owns, its level webhook brings the change: the hub writes nothing here.
+    expect(await consumeOrder(deps(), { shop: SHOP, channelId: ids.amazon, externalOrderId: "A-10" })).toEqual({ consumed: 1 });
+    expect(await level(ids.west)).toEqual(westBefore);
   });
 
   it("orders Shopify already took (online store, POS) are mirrored at once and never refused", async () => {

@@ -308,15 +308,55 @@ export async function commitOrder(deps: { db: Db; now: () => Date }, args: { sho
 }
 
 /**
- * committed → consumed: fulfilled; Shopify's on_hand/committed carry the physical change.  With
- * `lineKeys`, only those lines (a partial fulfillment).
+ * committed → consumed: fulfilled.  With `lineKeys`, only those lines (a partial fulfillment).
+ *
+ * Where Shopify's counts are the truth, Shopify's on_hand/committed carry the physical change and
+ * the hub mirrors them from the level webhooks.  At a location whose stock the hub owns
+ * (stockSource "hub") those webhooks are not mirrored, so the hub takes the shipped units off its
+ * own on_hand and committed here: otherwise its count would keep the sold units and the next
+ * reconciling push would put them back in Shopify (stock that is not there: an oversell).  The
+ * record of what Shopify holds (pushedOnHand) moves with it, since Shopify's fulfillment took the
+ * same units off its own on_hand.
  */
-export async function consumeOrder(deps: { db: Db }, args: { shop: string; channelId: string; externalOrderId: string; lineKeys?: string[] }) {
-  const r = await deps.db.reservation.updateMany({
-    where: { shop: args.shop, channelId: args.channelId, externalOrderId: args.externalOrderId, status: "committed", ...(args.lineKeys ? { lineKey: { in: args.lineKeys } } : {}) },
-    data: { status: "consumed" },
-  });
-  return { consumed: r.count };
+export async function consumeOrder(deps: { db: Db; now?: () => Date }, args: { shop: string; channelId: string; externalOrderId: string; lineKeys?: string[] }) {
+  const now = deps.now?.() ?? new Date();
+  return deps.db.$transaction(async (tx) => {
+    const rows = await tx.reservation.findMany({
+      where: { shop: args.shop, channelId: args.channelId, externalOrderId: args.externalOrderId, status: "committed", ...(args.lineKeys ? { lineKey: { in: args.lineKeys } } : {}) },
+      select: { id: true },
+    });
+    let consumed = 0;
+    const ledger: LedgerInput[] = [];
+    const changed = new Set<string>();
+    for (const r of rows) {
+      // Claimed one by one: a redelivered fulfillment, or two at once, consumes a line once.
+      const claim = await tx.reservation.updateMany({ where: { id: r.id, status: "committed" }, data: { status: "consumed" } });
+      if (claim.count !== 1) continue;
+      consumed++;
+      const allocations = await tx.reservationAllocation.findMany({ where: { reservationId: r.id } });
+      if (allocations.length === 0) continue;
+      const hubOwned = new Set((await tx.location.findMany({ where: { shop: args.shop, id: { in: allocations.map((a) => a.locationId) }, stockSource: "hub" }, select: { id: true } })).map((l) => l.id));
+      for (const a of allocations) {
+        if (!hubOwned.has(a.locationId)) continue;
+        const level = await tx.inventoryLevel.findUnique({ where: { variantId_locationId: { variantId: a.variantId, locationId: a.locationId } } });
+        if (!level) continue;
+        const committed = Math.max(0, level.committed - a.quantity);
+        const onHand = level.onHand - a.quantity;
+        const w = await tx.inventoryLevel.updateMany({
+          where: { id: level.id, version: level.version },
+          data: { onHand, committed, ...(level.pushedOnHand !== null ? { pushedOnHand: level.pushedOnHand - a.quantity } : {}), version: { increment: 1 } },
+        });
+        if (w.count !== 1) throw new DomainError("CONFLICT", "inventory level changed concurrently; retry");
+        const base = { shop: args.shop, variantId: a.variantId, locationId: a.locationId, source: "reservation" as const, reason: `order ${args.externalOrderId} shipped from a location the hub owns`, reference: r.id, actor: "system:fulfillment", occurredAt: now };
+        ledger.push({ ...base, quantityName: "on_hand", delta: onHand - level.onHand, resulting: onHand });
+        if (committed !== level.committed) ledger.push({ ...base, quantityName: "committed", delta: committed - level.committed, resulting: committed });
+        changed.add(a.variantId);
+      }
+    }
+    await writeLedger(tx, ledger);
+    if (changed.size) await markAtsChanged(tx, args.shop, [...changed], now);
+    return { consumed };
+  }, TX_OPTIONS);
 }
 
 /**
