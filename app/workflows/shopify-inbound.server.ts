@@ -419,7 +419,8 @@ export function shopifyInboundHandlers(deps: ShopifyInboundDeps): Record<string,
       // `available`) is corrected by a push (which compares on_hand), not mirrored.
       const level = await db.inventoryLevel.findUnique({ where: { variantId_locationId: { variantId: target.variantId, locationId: target.locationId } }, select: { available: true } });
       if (m.quantities.available !== undefined && m.quantities.available !== (level?.available ?? 0)) {
-        await requestInventoryPush(db, event.shop, target.locationId, deps.now());
+        // Only this item is read and written back (a "changed" push, ADR 016), not the whole location.
+        await requestInventoryPush(db, event.shop, target.locationId, deps.now(), { variantIds: [target.variantId] });
         log.info("Shopify's count differs at a location the hub owns: pushing the hub's back", { shop: event.shop, item: m.inventoryItemGid, location: m.locationGid, shopify: m.quantities.available, hub: level?.available ?? 0 });
       }
       return;
