@@ -98,7 +98,7 @@ export function describeEachDatabase(name: string, body: (db: () => TestDatabase
 /** Remove every row (between tests in one file), children first. */
 export async function truncateAll(h: DbHandle) {
   const db = h.db;
-  for (const m of ["amazonShipmentConfirmation", "amazonFeed", "amazonListingQuantity", "amazonSyncState", "amazonAccount"] as const) {
+  for (const m of ["amazonShipmentConfirmation", "amazonFeed", "amazonListingQuantity", "amazonSyncState", "amazonAccount", "amazonNotificationDestination"] as const) {
     await (db[m] as { deleteMany: () => Promise<unknown> }).deleteMany();
   }
   await db.routingProfileVersion.deleteMany();
