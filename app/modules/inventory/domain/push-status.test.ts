@@ -19,6 +19,7 @@ describe("describePushResult", () => {
     expect(describePushResult({ read: 12, pushed: 3, unchanged: 9 })).toEqual({ skipped: false, outcome: "3 counts set in Shopify, 9 already equal" });
     expect(describePushResult({ read: 12, pushed: 1, unchanged: 0 })).toEqual({ skipped: false, outcome: "1 count set in Shopify, 0 already equal" });
     expect(describePushResult({ read: 12, pushed: 0, unchanged: 1 })).toEqual({ skipped: false, outcome: "nothing to change: Shopify already had the hub's 1 count" });
+    expect(describePushResult({ scope: "changed", read: 0, pushed: 0, unchanged: 0 })).toEqual({ skipped: false, outcome: "nothing to send: Shopify already had every count" });
     expect(describePushResult({ skipped: "the location is not linked to a Shopify location" })).toEqual({ skipped: true, outcome: "not pushed: the location is not linked to a Shopify location" });
     expect(describePushResult(null)).toEqual({ skipped: false, outcome: "completed" });
   });

@@ -53,6 +53,8 @@ export function describePushResult(result: unknown): { skipped: boolean; outcome
     const r = result as Record<string, unknown>;
     if (typeof r.skipped === "string") return { skipped: true, outcome: `not pushed: ${r.skipped}` };
     if (typeof r.pushed === "number" && typeof r.unchanged === "number") {
+      // A "changed" push that found no count Shopify lacks reads nothing at all (ADR 016).
+      if (r.pushed === 0 && r.unchanged === 0) return { skipped: false, outcome: "nothing to send: Shopify already had every count" };
       if (r.pushed === 0) return { skipped: false, outcome: `nothing to change: Shopify already had the hub's ${plural(r.unchanged, "count", "counts")}` };
       return { skipped: false, outcome: `${plural(r.pushed, "count", "counts")} set in Shopify, ${r.unchanged} already equal` };
     }
