@@ -333,7 +333,9 @@ export function shopifyInboundHandlers(deps: ShopifyInboundDeps): Record<string,
     // Shipped units leave Shopify's committed and on_hand; the hub's claim on them is done.  An
     // order the hub created in Shopify keeps its own channel's line keys: matched by SKU.
     const lineKeys = order.externalOrderId === f.orderGid ? f.lines.map((l) => l.lineKey) : await hubLineKeysBySku(event.shop, order.id, f.lines);
-    const consumed = f.shipped && lineKeys.length ? (await consumeOrder({ db, now: deps.now }, { shop: event.shop, channelId: order.channelId, externalOrderId: order.externalOrderId, lineKeys })).consumed : 0;
+    // Where the units left from: at a location whose stock the hub owns, consumeOrder takes them off there.
+    const shippedFrom = f.shipped ? await locationIdForShopify(db, event.shop, f.locationGid) : null;
+    const consumed = f.shipped && lineKeys.length ? (await consumeOrder({ db, now: deps.now }, { shop: event.shop, channelId: order.channelId, externalOrderId: order.externalOrderId, lineKeys, shippedFrom })).consumed : 0;
     await timeline(
       event,
       order.id,

@@ -125,11 +125,13 @@ describeEachDatabase("reservations and the quantity model", (tdb) => {
     };
     const westBefore = await level(ids.west);
 
-    expect(await consumeOrder(deps(), { shop: SHOP, channelId: ids.amazon, externalOrderId: "A-9", lineKeys: ["1"] })).toEqual({ consumed: 1 });
-    // Shopify's fulfillment took the same 3 off its on_hand: the record of what it holds follows.
-    expect(await level(ids.east)).toEqual({ onHand: 1, available: 1, committed: 0, pushedOnHand: 1 });
+    expect(await consumeOrder(deps(), { shop: SHOP, channelId: ids.amazon, externalOrderId: "A-9", lineKeys: ["1"], shippedFrom: ids.east })).toEqual({ consumed: 1 });
+    // The hub does not assume what Shopify holds now: the record is cleared and a push of the item queued.
+    expect(await level(ids.east)).toEqual({ onHand: 1, available: 1, committed: 0, pushedOnHand: null });
     const entries = await db.inventoryLedgerEntry.findMany({ where: { shop: SHOP, locationId: ids.east, source: "reservation", reason: { contains: "shipped" } }, orderBy: { quantityName: "asc" } });
     expect(entries.map((e) => [e.quantityName, e.delta, e.resulting])).toEqual([["committed", -3, 0], ["on_hand", -3, 1]]);
+    const pushes = await db.outboxMessage.findMany({ where: { shop: SHOP, topic: "shopify.pushInventory" } });
+    expect(pushes.map((p) => JSON.parse(p.payload))).toEqual([{ shop: SHOP, locationId: ids.east, scope: "changed" }]);
     // A redelivered fulfillment consumes nothing more.
     expect(await consumeOrder(deps(), { shop: SHOP, channelId: ids.amazon, externalOrderId: "A-9", lineKeys: ["1"] })).toEqual({ consumed: 0 });
     expect((await level(ids.east)).onHand).toBe(1);
@@ -137,6 +139,26 @@ describeEachDatabase("reservations and the quantity model", (tdb) => {
     // At a location Shopify owns, its level webhook brings the change: the hub writes nothing here.
     expect(await consumeOrder(deps(), { shop: SHOP, channelId: ids.amazon, externalOrderId: "A-10" })).toEqual({ consumed: 1 });
     expect(await level(ids.west)).toEqual(westBefore);
+  });
+
+  it("shipped from another location than the one it was allocated to: each hub-owned location gets what Shopify did there", async () => {
+    const { db } = tdb().handle;
+    for (const id of [ids.east, ids.west]) await db.location.update({ where: { id }, data: { stockSource: "hub" } });
+    await reserveOrder(deps(), order("A-11", 3)); // East (available 4)
+    await commitOrder(deps(), { shop: SHOP, channelId: ids.amazon, externalOrderId: "A-11", actor: "test" });
+    const level = async (locationId: string) => {
+      const l = await db.inventoryLevel.findFirstOrThrow({ where: { variantId: ids.tee, locationId } });
+      return { onHand: l.onHand, available: l.available, committed: l.committed };
+    };
+    expect(await level(ids.east)).toEqual({ onHand: 4, available: 1, committed: 3 });
+    expect(await level(ids.west)).toEqual({ onHand: 6, available: 6, committed: 0 });
+    // The fulfillment order was moved to West in Shopify and shipped from there.
+    expect(await consumeOrder(deps(), { shop: SHOP, channelId: ids.amazon, externalOrderId: "A-11", shippedFrom: ids.west })).toEqual({ consumed: 1 });
+    // East: the commitment moved away (its units are available again); West: the units left.
+    expect(await level(ids.east)).toEqual({ onHand: 4, available: 4, committed: 0 });
+    expect(await level(ids.west)).toEqual({ onHand: 3, available: 3, committed: 0 });
+    const pushed = (await db.outboxMessage.findMany({ where: { shop: SHOP, topic: "shopify.pushInventory" } })).map((p) => (JSON.parse(p.payload) as { locationId: string }).locationId);
+    expect(pushed.sort()).toEqual([ids.east, ids.west].sort());
   });
 
   it("orders Shopify already took (online store, POS) are mirrored at once and never refused", async () => {

@@ -4,6 +4,7 @@ import { isRetryableDbError, isUniqueViolation, type Db, type DbTx } from "#app/
 import { DomainError } from "#app/platform/errors";
 import { planAllocation, type CandidateLocation, type Requirement } from "./domain/allocation";
 import { writeLedger, type LedgerInput } from "./ledger.server";
+import { requestInventoryPush } from "./hub-counts.service.server";
 import { markAtsChanged } from "./publishing.service.server";
 
 /**
@@ -312,13 +313,21 @@ export async function commitOrder(deps: { db: Db; now: () => Date }, args: { sho
  *
  * Where Shopify's counts are the truth, Shopify's on_hand/committed carry the physical change and
  * the hub mirrors them from the level webhooks.  At a location whose stock the hub owns
- * (stockSource "hub") those webhooks are not mirrored, so the hub takes the shipped units off its
- * own on_hand and committed here: otherwise its count would keep the sold units and the next
- * reconciling push would put them back in Shopify (stock that is not there: an oversell).  The
- * record of what Shopify holds (pushedOnHand) moves with it, since Shopify's fulfillment took the
- * same units off its own on_hand.
+ * (stockSource "hub") those webhooks are not mirrored, so the hub applies what Shopify did there
+ * itself; otherwise its count would keep the sold units and the next reconciling push would put
+ * them back in Shopify (stock that is not there: an oversell).  What Shopify did, per allocation of
+ * q units at location X, shipped from location Y (`shippedFrom`, the fulfillment's location; X when
+ * unknown):
+ *  - at X, the commitment ends: committed − q, and when Y ≠ X (the fulfillment order was moved
+ *    away from X in Shopify) available + q as well;
+ *  - at Y, the units leave: on_hand − q, and when Y ≠ X available − q (Shopify committed them at Y
+ *    when the fulfillment order moved there, and let go of them when it shipped).
+ * The changes are relative (one UPDATE … SET x = x + d each), so a reservation or a count on the same
+ * level at the same moment is never undone.  Each hub-owned level touched is then pushed (a `changed`
+ * push of those items, its record of Shopify's figure cleared): the hub does not assume what Shopify
+ * holds after the shipment, it reads it.
  */
-export async function consumeOrder(deps: { db: Db; now?: () => Date }, args: { shop: string; channelId: string; externalOrderId: string; lineKeys?: string[] }) {
+export async function consumeOrder(deps: { db: Db; now?: () => Date }, args: { shop: string; channelId: string; externalOrderId: string; lineKeys?: string[]; shippedFrom?: string | null }) {
   const now = deps.now?.() ?? new Date();
   return deps.db.$transaction(async (tx) => {
     const rows = await tx.reservation.findMany({
@@ -326,35 +335,53 @@ export async function consumeOrder(deps: { db: Db; now?: () => Date }, args: { s
       select: { id: true },
     });
     let consumed = 0;
-    const ledger: LedgerInput[] = [];
-    const changed = new Set<string>();
+    // (variant, location) → the deltas to apply, with the reservation that caused them.
+    const deltas = new Map<string, { variantId: string; locationId: string; onHand: number; available: number; committed: number; reference: string }>();
+    const add = (variantId: string, locationId: string, reference: string, d: { onHand?: number; available?: number; committed?: number }) => {
+      const key = `${variantId}|${locationId}`;
+      const cur = deltas.get(key) ?? { variantId, locationId, onHand: 0, available: 0, committed: 0, reference };
+      cur.onHand += d.onHand ?? 0;
+      cur.available += d.available ?? 0;
+      cur.committed += d.committed ?? 0;
+      deltas.set(key, cur);
+    };
+    const hubOwnedCache = new Map<string, boolean>();
+    const isHubOwned = async (locationId: string) => {
+      if (!hubOwnedCache.has(locationId)) hubOwnedCache.set(locationId, (await tx.location.count({ where: { shop: args.shop, id: locationId, stockSource: "hub" } })) === 1);
+      return hubOwnedCache.get(locationId)!;
+    };
     for (const r of rows) {
       // Claimed one by one: a redelivered fulfillment, or two at once, consumes a line once.
       const claim = await tx.reservation.updateMany({ where: { id: r.id, status: "committed" }, data: { status: "consumed" } });
       if (claim.count !== 1) continue;
       consumed++;
-      const allocations = await tx.reservationAllocation.findMany({ where: { reservationId: r.id } });
-      if (allocations.length === 0) continue;
-      const hubOwned = new Set((await tx.location.findMany({ where: { shop: args.shop, id: { in: allocations.map((a) => a.locationId) }, stockSource: "hub" }, select: { id: true } })).map((l) => l.id));
-      for (const a of allocations) {
-        if (!hubOwned.has(a.locationId)) continue;
-        const level = await tx.inventoryLevel.findUnique({ where: { variantId_locationId: { variantId: a.variantId, locationId: a.locationId } } });
-        if (!level) continue;
-        const committed = Math.max(0, level.committed - a.quantity);
-        const onHand = level.onHand - a.quantity;
-        const w = await tx.inventoryLevel.updateMany({
-          where: { id: level.id, version: level.version },
-          data: { onHand, committed, ...(level.pushedOnHand !== null ? { pushedOnHand: level.pushedOnHand - a.quantity } : {}), version: { increment: 1 } },
-        });
-        if (w.count !== 1) throw new DomainError("CONFLICT", "inventory level changed concurrently; retry");
-        const base = { shop: args.shop, variantId: a.variantId, locationId: a.locationId, source: "reservation" as const, reason: `order ${args.externalOrderId} shipped from a location the hub owns`, reference: r.id, actor: "system:fulfillment", occurredAt: now };
-        ledger.push({ ...base, quantityName: "on_hand", delta: onHand - level.onHand, resulting: onHand });
-        if (committed !== level.committed) ledger.push({ ...base, quantityName: "committed", delta: committed - level.committed, resulting: committed });
-        changed.add(a.variantId);
+      for (const a of await tx.reservationAllocation.findMany({ where: { reservationId: r.id } })) {
+        const from = args.shippedFrom ?? a.locationId;
+        const moved = from !== a.locationId;
+        if (await isHubOwned(a.locationId)) add(a.variantId, a.locationId, r.id, { committed: -a.quantity, available: moved ? a.quantity : 0 });
+        if (await isHubOwned(from)) add(a.variantId, from, r.id, { onHand: -a.quantity, available: moved ? -a.quantity : 0 });
       }
     }
+    const ledger: LedgerInput[] = [];
+    const pushes = new Map<string, string[]>();
+    for (const d of deltas.values()) {
+      if (d.onHand === 0 && d.available === 0 && d.committed === 0) continue;
+      const where = { variantId_locationId: { variantId: d.variantId, locationId: d.locationId } };
+      if (!(await tx.inventoryLevel.findUnique({ where, select: { id: true } }))) continue; // nothing stocked there in the hub: the push reconciles it
+      const after = await tx.inventoryLevel.update({
+        where,
+        data: { onHand: { increment: d.onHand }, available: { increment: d.available }, committed: { increment: d.committed }, version: { increment: 1 } },
+        select: { onHand: true, available: true, committed: true },
+      });
+      const base = { shop: args.shop, variantId: d.variantId, locationId: d.locationId, source: "reservation" as const, reason: `order ${args.externalOrderId} shipped (the hub owns this location's stock)`, reference: d.reference, actor: "system:fulfillment", occurredAt: now };
+      if (d.onHand) ledger.push({ ...base, quantityName: "on_hand", delta: d.onHand, resulting: after.onHand });
+      if (d.available) ledger.push({ ...base, quantityName: "available", delta: d.available, resulting: after.available });
+      if (d.committed) ledger.push({ ...base, quantityName: "committed", delta: d.committed, resulting: after.committed });
+      pushes.set(d.locationId, [...(pushes.get(d.locationId) ?? []), d.variantId]);
+    }
     await writeLedger(tx, ledger);
-    if (changed.size) await markAtsChanged(tx, args.shop, [...changed], now);
+    for (const [locationId, variantIds] of pushes) await requestInventoryPush(tx, args.shop, locationId, now, { variantIds });
+    if (pushes.size) await markAtsChanged(tx, args.shop, [...new Set([...pushes.values()].flat())], now);
     return { consumed };
   }, TX_OPTIONS);
 }
