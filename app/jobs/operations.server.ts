@@ -1,3 +1,4 @@
+import { SHOPIFY_PUSH_INVENTORY_JOB } from "#app/modules/inventory/index";
 import { PRUNE_JOB, pruneOperationalRecords } from "#app/modules/operations/index";
 import type { AppRuntime } from "#app/platform/runtime.server";
 
@@ -7,7 +8,8 @@ export const PRUNE_EVERY_MS = 60 * 60_000;
 export function registerOperationsJobs(runtime: AppRuntime) {
   const { db, logger, now } = runtime;
   runtime.runner.register(PRUNE_JOB, async (job) => {
-    const r = await pruneOperationalRecords({ db, now }, undefined, { signal: job.signal });
+    // The Locations page reads each location's last push (jobs keyed by location).
+    const r = await pruneOperationalRecords({ db, now }, undefined, { signal: job.signal, keepLatestPerKey: [SHOPIFY_PUSH_INVENTORY_JOB] });
     const total = Object.values(r).reduce((a, b) => a + b, 0);
     if (total > 0) logger.info("pruned operational records", { ...r });
     return r;

@@ -52,15 +52,20 @@ describeEachDatabase("pruning the platform's working records", (tdb) => {
     await event("quarantined", daysAgo(60));
     await event("received", daysAgo(100));
 
-    const r = await pruneOperationalRecords({ db, now: () => NOW }, RETENTION_DAYS, { batch: 2 });
-    expect(r).toEqual({ completedJobs: 2, failedJobs: 1, dispatchedOutbox: 1, processedEvents: 1, failedEvents: 1 });
+    // Per-order keys are not kinds of their own: only the latest of (name, shop) stays.
+    await job({ status: "completed", finishedAt: daysAgo(30), name: "shopify.syncFulfillment", concurrencyKey: "shopify-order:o-1" });
+    await job({ status: "completed", finishedAt: daysAgo(31), name: "shopify.syncFulfillment", concurrencyKey: "shopify-order:o-2" });
 
-    const jobs = await db.job.findMany({ orderBy: { id: "asc" }, select: { name: true, status: true, finishedAt: true } });
+    const r = await pruneOperationalRecords({ db, now: () => NOW }, RETENTION_DAYS, { batch: 2, keepLatestPerKey: ["shopify.pushInventory"] });
+    expect(r).toEqual({ completedJobs: 3, failedJobs: 1, dispatchedOutbox: 1, processedEvents: 1, failedEvents: 1 });
+
+    const jobs = await db.job.findMany({ orderBy: [{ name: "asc" }, { status: "asc" }], select: { name: true, status: true, finishedAt: true } });
     expect(jobs.map((j) => [j.name, j.status, j.finishedAt?.toISOString() ?? null])).toEqual([
-      ["shopify.import", "completed", daysAgo(1).toISOString()],
-      ["shopify.pushInventory", "completed", daysAgo(40).toISOString()], // the last push of its location, whatever its age
       ["inventory.publishAts", "failed", null],
       ["inventory.publishAts", "running", null],
+      ["shopify.import", "completed", daysAgo(1).toISOString()],
+      ["shopify.pushInventory", "completed", daysAgo(40).toISOString()], // the last push of its location, whatever its age
+      ["shopify.syncFulfillment", "completed", daysAgo(30).toISOString()], // one per (name, shop), not per order
     ]);
     expect((await db.outboxMessage.findMany({ orderBy: { id: "asc" } })).map((o) => o.id)).toEqual(["ob-2", "ob-3"]);
     expect((await db.inboundEvent.findMany({ orderBy: { receivedAt: "asc" } })).map((e) => e.status)).toEqual(["received", "quarantined", "processed"]);

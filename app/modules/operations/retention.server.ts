@@ -15,8 +15,9 @@ import type { Db } from "#app/platform/db/client.server";
  *   so they are kept longer.
  * - A completed job's dedupeKey guards re-adding it; every key the app uses is either per time
  *   window (minutes) or per one-off request, so two weeks is far past any of them.  The latest
- *   completed job of each kind (name, shop, concurrency key) is kept whatever its age: the
- *   Connections and Locations pages show "last sync" / "last push" from it.
+ *   completed job of each (name, shop) is kept whatever its age, and of each concurrency key for
+ *   the names the caller asks (a location's pushes): the Connections and Locations pages show
+ *   "last sync" / "last push" from it.
  */
 export const RETENTION_DAYS = {
   completedJobs: 14,
@@ -46,7 +47,11 @@ export const PRUNE_JOB = "operations.prune";
  * Delete what the policy no longer keeps, in batches, oldest first.  Safe to run at any time and
  * from several processes at once (a row deleted twice is simply not found the second time).
  */
-export async function pruneOperationalRecords(deps: { db: Db; now: () => Date }, policy: RetentionPolicy = RETENTION_DAYS, opts: { batch?: number; signal?: AbortSignal } = {}): Promise<PruneResult> {
+export async function pruneOperationalRecords(
+  deps: { db: Db; now: () => Date },
+  policy: RetentionPolicy = RETENTION_DAYS,
+  opts: { batch?: number; signal?: AbortSignal; /** Job names whose latest run is kept per concurrency key (not only per shop). */ keepLatestPerKey?: readonly string[] } = {},
+): Promise<PruneResult> {
   const { db } = deps;
   const now = deps.now().getTime();
   const before = (days: number) => new Date(now - days * DAY_MS);
@@ -65,7 +70,7 @@ export async function pruneOperationalRecords(deps: { db: Db; now: () => Date },
     return total;
   };
 
-  result.completedJobs = await pruneCompletedJobs(db, before(policy.completedJobs), batch, opts.signal);
+  result.completedJobs = await pruneCompletedJobs(db, before(policy.completedJobs), batch, new Set(opts.keepLatestPerKey ?? []), opts.signal);
   result.failedJobs = await drain(
     async () => (await db.job.findMany({ where: { status: "failed", updatedAt: { lt: before(policy.failedJobs) } }, select: { id: true }, orderBy: { updatedAt: "asc" }, take: batch })).map((r) => r.id),
     async (ids) => (await db.job.deleteMany({ where: { id: { in: ids }, status: "failed" } })).count,
@@ -87,10 +92,30 @@ export async function pruneOperationalRecords(deps: { db: Db; now: () => Date },
 
 type CompletedJobRow = { id: string; name: string; shop: string | null; concurrencyKey: string | null; finishedAt: Date | null };
 
-/** Completed jobs older than the cut-off, except the latest completed one of each kind. */
-async function pruneCompletedJobs(db: Db, cutoff: Date, batch: number, signal?: AbortSignal): Promise<number> {
+/**
+ * Completed jobs older than the cut-off, except the latest completed one of each kind: (name, shop),
+ * or (name, shop, concurrency key) for the names in `keepLatestPerKey` (a page reads "the last run" per
+ * key, e.g. a location's last inventory push).  Per-key only where asked: many jobs carry a key per
+ * order, and keeping one row per order forever would be no limit at all.
+ */
+async function pruneCompletedJobs(db: Db, cutoff: Date, batch: number, keepLatestPerKey: ReadonlySet<string>, signal?: AbortSignal): Promise<number> {
   let deleted = 0;
-  // Rows kept as "latest of their kind" are skipped by id, so the scan moves on past them.
+  const kindOf = (r: { name: string; shop: string | null; concurrencyKey: string | null }) => `${r.name}\u0000${r.shop ?? ""}\u0000${keepLatestPerKey.has(r.name) ? (r.concurrencyKey ?? "") : ""}`;
+  // The newest completed run of each kind (any age), looked up once per kind per prune.
+  const newestId = new Map<string, string | null>();
+  const newestOf = async (r: CompletedJobRow) => {
+    const k = kindOf(r);
+    if (!newestId.has(k)) {
+      const row = await db.job.findFirst({
+        where: { status: "completed", name: r.name, shop: r.shop, ...(keepLatestPerKey.has(r.name) ? { concurrencyKey: r.concurrencyKey } : {}) },
+        orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
+        select: { id: true },
+      });
+      newestId.set(k, row?.id ?? null);
+    }
+    return newestId.get(k);
+  };
+  // Rows kept as "latest of their kind" are stepped over by the cursor.
   let afterFinished: Date | null = null;
   let afterId = "";
   for (;;) {
@@ -109,24 +134,8 @@ async function pruneCompletedJobs(db: Db, cutoff: Date, batch: number, signal?: 
     const last = rows[rows.length - 1]!;
     afterFinished = last.finishedAt;
     afterId = last.id;
-    // The latest completed job of each kind among these rows' kinds (any age).
-    const latest = await db.job.groupBy({
-      by: ["name", "shop", "concurrencyKey"],
-      where: { status: "completed", name: { in: [...new Set(rows.map((r) => r.name))] } },
-      _max: { finishedAt: true },
-    });
-    const kind = (r: { name: string; shop: string | null; concurrencyKey: string | null }) => `${r.name}\u0000${r.shop ?? ""}\u0000${r.concurrencyKey ?? ""}`;
-    const latestAt = new Map(latest.map((l) => [kind(l), l._max?.finishedAt?.getTime()]));
-    const seenLatest = new Set<string>();
     const doomed: string[] = [];
-    for (const r of rows) {
-      const k = kind(r);
-      if (r.finishedAt && latestAt.get(k) === r.finishedAt.getTime() && !seenLatest.has(k)) {
-        seenLatest.add(k); // the newest of its kind: kept (one row, should two share the instant)
-        continue;
-      }
-      doomed.push(r.id);
-    }
+    for (const r of rows) if ((await newestOf(r)) !== r.id) doomed.push(r.id);
     if (doomed.length) deleted += (await db.job.deleteMany({ where: { id: { in: doomed }, status: "completed" } })).count;
     if (rows.length < batch) break;
   }
