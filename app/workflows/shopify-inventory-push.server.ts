@@ -26,7 +26,7 @@ import type { Logger } from "#app/platform/logger.server";
  * meanwhile (a sale, a staff edit), the call is refused as stale: the job fails retryably and the
  * next run reads again — never a blind overwrite of a sale.  After each accepted write, and for
  * every item found already equal, `pushedOnHand` records what Shopify now holds, so the same value
- * is never pushed twice.
+ * is never pushed twice — unless a webhook cleared the record meanwhile (see recordPushed).
  * https://shopify.dev/docs/api/admin-graphql/2026-10/mutations/inventorySetQuantities
  * https://shopify.dev/docs/api/admin-graphql/2026-10/queries/nodes
  */
@@ -72,7 +72,7 @@ export async function pushHubInventory(deps: InventoryPushDeps, job: InventoryPu
   // A payload without a scope (queued before scopes existed) is the safe one: all.
   const scope = job.scope === "changed" ? "changed" : "all";
 
-  const levels = await db.inventoryLevel.findMany({ where: { shop: job.shop, locationId: location.id }, select: { variantId: true, onHand: true, pushedOnHand: true } });
+  const levels = await db.inventoryLevel.findMany({ where: { shop: job.shop, locationId: location.id }, select: { variantId: true, onHand: true, pushedOnHand: true, pushedOnHandVersion: true } });
   const candidates = scope === "all" ? levels : levels.filter((l) => l.pushedOnHand !== l.onHand);
   if (candidates.length === 0) return { scope, read: 0, pushed: 0, unchanged: 0 };
   const variants = await db.variant.findMany({
@@ -80,14 +80,16 @@ export async function pushHubInventory(deps: InventoryPushDeps, job: InventoryPu
     select: { id: true, shopifyInventoryItemId: true },
   });
   const itemOf = new Map(variants.map((v) => [v.id, v.shopifyInventoryItemId!]));
-  /** item → [variant, the hub's on-hand as read now]. */
-  const hub = new Map(candidates.flatMap((l) => (itemOf.has(l.variantId) ? [[itemOf.get(l.variantId)!, { variantId: l.variantId, onHand: l.onHand }] as const] : [])));
+  /** item → [variant, the hub's on-hand as read now, the record's version as read now]. */
+  const hub = new Map(
+    candidates.flatMap((l) => (itemOf.has(l.variantId) ? [[itemOf.get(l.variantId)!, { variantId: l.variantId, onHand: l.onHand, seen: l.pushedOnHandVersion }] as const] : [])),
+  );
   if (hub.size === 0) return { scope, read: 0, pushed: 0, unchanged: 0 };
 
   // What Shopify says now (undefined: the item is not stocked there).
   const shopify = scope === "all" ? await readLocation(deps.client, shopifyLocationId, levels.length) : await readItems(deps.client, shopifyLocationId, [...hub.keys()]);
 
-  const equal: { variantId: string; onHand: number }[] = [];
+  const equal: Pushed[] = [];
   const rows: CasQuantity[] = [];
   const notStocked: CasQuantity[] = [];
   for (const [item, h] of hub) {
@@ -104,7 +106,7 @@ export async function pushHubInventory(deps: InventoryPushDeps, job: InventoryPu
   const batches: CasQuantity[][] = [];
   for (let i = 0; i < rows.length; i += BATCH) batches.push(rows.slice(i, i + BATCH));
   for (let i = 0; i < notStocked.length; i += BATCH) batches.push(notStocked.slice(i, i + BATCH));
-  const variantOf = new Map([...hub].map(([item, h]) => [item, h.variantId]));
+  const levelOf = new Map([...hub].map(([item, h]) => [item, h]));
   let pushed = 0;
   for (const batch of batches) {
     const key = idempotencyKey("push-inventory", job.shop, shopifyLocationId, ...batch.flatMap((r) => [r.inventoryItemId, r.quantity, r.changeFromQuantity ?? "null"]));
@@ -117,7 +119,7 @@ export async function pushHubInventory(deps: InventoryPushDeps, job: InventoryPu
       }
       throw e;
     }
-    await recordPushed(db, job.shop, location.id, batch.map((r) => ({ variantId: variantOf.get(String(r.inventoryItemId))!, onHand: r.quantity })));
+    await recordPushed(db, job.shop, location.id, batch.map((r) => ({ ...levelOf.get(String(r.inventoryItemId))!, onHand: r.quantity })));
     pushed += batch.length;
   }
   if (pushed) deps.logger.info("hub counts pushed to Shopify", { shop: job.shop, location: location.name, scope, items: pushed });
@@ -165,15 +167,36 @@ async function readItems(client: AdminClient, locationId: string, items: string[
   return onHand;
 }
 
+/** A level whose Shopify on_hand is now known: `onHand` is Shopify's; `seen`, the record's version when the job read the levels. */
+interface Pushed {
+  variantId: string;
+  onHand: number;
+  seen: number;
+}
+
 /**
  * What Shopify now holds for these levels.  The value written is Shopify's (the value pushed, or
  * the one read equal), not the hub's current count: a count entered while the push ran stays
  * different, and the push it queued sends it.
+ *
+ * Only where the record is as the job read it (`pushedOnHandVersion`): the figure is from a read made
+ * earlier, and a level webhook handled meanwhile (a staff edit in Shopify) has cleared the record and
+ * queued a `changed` push.  Writing the older figure over it would make that push find the level
+ * equal and leave Shopify's wrong count standing; left cleared, the level is read again.  A version,
+ * not the value: a record already null when the job read it is cleared to null again by the webhook.
  */
-async function recordPushed(db: Db, shop: string, locationId: string, levels: { variantId: string; onHand: number }[]) {
-  const byValue = new Map<number, string[]>();
-  for (const l of levels) byValue.set(l.onHand, [...(byValue.get(l.onHand) ?? []), l.variantId]);
-  for (const [onHand, variantIds] of byValue) {
-    await db.inventoryLevel.updateMany({ where: { shop, locationId, variantId: { in: variantIds } }, data: { pushedOnHand: onHand } });
+async function recordPushed(db: Db, shop: string, locationId: string, levels: Pushed[]) {
+  const groups = new Map<string, { onHand: number; seen: number; variantIds: string[] }>();
+  for (const l of levels) {
+    const key = `${l.onHand}:${l.seen}`;
+    const g = groups.get(key) ?? { onHand: l.onHand, seen: l.seen, variantIds: [] };
+    g.variantIds.push(l.variantId);
+    groups.set(key, g);
+  }
+  for (const g of groups.values()) {
+    await db.inventoryLevel.updateMany({
+      where: { shop, locationId, variantId: { in: g.variantIds }, pushedOnHandVersion: g.seen },
+      data: { pushedOnHand: g.onHand, pushedOnHandVersion: { increment: 1 } },
+    });
   }
 }

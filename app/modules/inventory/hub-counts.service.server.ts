@@ -1,7 +1,7 @@
 import type { Db, DbTx } from "#app/platform/db/client.server";
 import { DomainError } from "#app/platform/errors";
 import { writeOutbox } from "#app/platform/outbox.server";
-import { applyLevelUpdate } from "./levels.service.server";
+import { applyCount } from "./levels.service.server";
 
 /**
  * Locations whose stock the hub owns (`Location.stockSource = "hub"`: a 3PL whose counts come to
@@ -53,7 +53,11 @@ export interface InventoryPushJob {
  * known) and the push is `changed`, reading just them.
  */
 export async function requestInventoryPush(tx: Q, shop: string, locationId: string, now: Date, opts: { scope?: InventoryPushScope; variantIds?: string[] } = {}) {
-  if (opts.variantIds?.length) await tx.inventoryLevel.updateMany({ where: { shop, locationId, variantId: { in: opts.variantIds } }, data: { pushedOnHand: null } });
+  // The version bump tells a push already running not to record, over this, the figure it read
+  // before (shopify-inventory-push.server.ts, recordPushed): the record may already be null.
+  if (opts.variantIds?.length) {
+    await tx.inventoryLevel.updateMany({ where: { shop, locationId, variantId: { in: opts.variantIds } }, data: { pushedOnHand: null, pushedOnHandVersion: { increment: 1 } } });
+  }
   const scope = opts.scope ?? (opts.variantIds?.length ? "changed" : "all");
   const window = Math.floor(now.getTime() / PUSH_WINDOW_MS);
   const payload: InventoryPushJob = { shop, locationId, scope };
@@ -105,23 +109,13 @@ export async function setHubCount(deps: { db: Db; now: () => Date }, shop: strin
   // A kit's stock is what its components allow (docs/inventory.md, kits): a count of the kit itself
   // would be a level nothing reads, and pushing it would give Shopify a number no shelf holds.
   if (variant.isKit) throw DomainError.invalid("sku", `${input.sku} is a kit: it has no stock of its own; count its components instead`);
-  const level = await deps.db.inventoryLevel.findUnique({ where: { variantId_locationId: { variantId: variant.id, locationId: location.id } } });
-  const onHand = level?.onHand ?? 0;
-  const available = (level?.available ?? 0) + (input.onHand - onHand);
   const now = deps.now();
-  const r = await applyLevelUpdate(deps, {
-    shop,
-    variantId: variant.id,
-    locationId: location.id,
-    quantities: { on_hand: input.onHand, available },
-    sourceUpdatedAt: now,
-    source: "manual",
-    reason: input.reason,
-    actor: input.actor,
-  });
+  // Available moves by the count's difference relative to the row as written, not to a figure read
+  // before: a sale committed meanwhile stays committed (applyCount).
+  const r = await applyCount(deps, { shop, variantId: variant.id, locationId: location.id, onHand: input.onHand, sourceUpdatedAt: now, source: "manual", reason: input.reason, actor: input.actor });
   // Only this count's level (and any other whose count Shopify has not had yet) is read and written.
   if (r.applied && r.changed.length) await requestInventoryPush(deps.db, shop, location.id, now, { scope: "changed" });
-  return { location: location.name, sku: input.sku, onHand: input.onHand, available, changed: r.applied ? r.changed.length : 0 };
+  return { location: location.name, sku: input.sku, onHand: input.onHand, available: r.available, changed: r.applied ? r.changed.length : 0 };
 }
 
 async function findLocation(db: Db, shop: string, ref: string) {

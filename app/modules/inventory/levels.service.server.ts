@@ -84,6 +84,64 @@ export async function applyLevelUpdate(deps: { db: Db; now: () => Date }, u: Lev
   });
 }
 
+/** Tries of applyCount before giving up: each lost try means another count or a shipment changed on-hand meanwhile. */
+const COUNT_ATTEMPTS = 5;
+
+export interface CountUpdate {
+  shop: string;
+  variantId: string;
+  locationId: string;
+  /** The counted on-hand (absolute). */
+  onHand: number;
+  sourceUpdatedAt: Date;
+  source: LedgerSource;
+  reason: string;
+  reference?: string;
+  actor: string;
+}
+
+/**
+ * A count of a level whose stock the hub owns: on-hand becomes `onHand` and available moves by the
+ * same difference, so what is committed stays committed.  Available is written *relatively*
+ * (`available + delta`, in the UPDATE itself), never as a figure read before the write: a
+ * reservation committed or an order consumed on this level between the read and the write keeps
+ * its units (an absolute write would make sold units sellable again → oversell).  The difference
+ * itself depends on the on-hand read, so the write holds only while on-hand is still that value;
+ * if another count or a shipment moved it, the count is taken again on the fresh row.  Ledger
+ * entries (with the resulting values as written) and ATS marking share the write's transaction.
+ */
+export async function applyCount(deps: { db: Db; now: () => Date }, u: CountUpdate): Promise<LevelOutcome & { available: number }> {
+  if (!Number.isInteger(u.onHand)) throw DomainError.invalid("onHand", `must be an integer, got ${u.onHand}`);
+  const where = { variantId_locationId: { variantId: u.variantId, locationId: u.locationId } };
+  for (let attempt = 0; attempt < COUNT_ATTEMPTS; attempt++) {
+    const level = await deps.db.inventoryLevel.findUnique({ where });
+    if (level?.sourceUpdatedAt && level.sourceUpdatedAt > u.sourceUpdatedAt) return { applied: false, reason: "older than the last applied update", available: level.available };
+    const from = level?.onHand ?? 0;
+    const delta = u.onHand - from;
+    if (level && delta === 0) return { applied: true, changed: [], available: level.available };
+    const now = deps.now();
+    const r = await deps.db.$transaction(async (tx) => {
+      const row = level ?? (await tx.inventoryLevel.upsert({ where, create: { id: randomUUID(), shop: u.shop, variantId: u.variantId, locationId: u.locationId }, update: {} }));
+      if (delta === 0) return { applied: true as const, changed: [] as QuantityName[], available: row.available };
+      const w = await tx.inventoryLevel.updateMany({
+        where: { id: row.id, onHand: from, OR: [{ sourceUpdatedAt: null }, { sourceUpdatedAt: { lte: u.sourceUpdatedAt } }] },
+        data: { onHand: u.onHand, available: { increment: delta }, sourceUpdatedAt: u.sourceUpdatedAt, version: { increment: 1 } },
+      });
+      if (w.count !== 1) return null; // on-hand moved (or a newer update landed) since the read: take the count again
+      const after = await tx.inventoryLevel.findUniqueOrThrow({ where: { id: row.id }, select: { onHand: true, available: true } });
+      const base = { shop: u.shop, variantId: u.variantId, locationId: u.locationId, delta, source: u.source, reason: u.reason, reference: u.reference ?? null, actor: u.actor, occurredAt: u.sourceUpdatedAt };
+      await writeLedger(tx, [
+        { ...base, quantityName: "on_hand", resulting: after.onHand },
+        { ...base, quantityName: "available", resulting: after.available },
+      ]);
+      await markAtsChanged(tx, u.shop, [u.variantId], now);
+      return { applied: true as const, changed: ["on_hand", "available"] as QuantityName[], available: after.available };
+    });
+    if (r) return r;
+  }
+  throw new DomainError("CONFLICT", `the on-hand of this level kept changing while the count of ${u.onHand} was written (${COUNT_ATTEMPTS} tries): enter the count again`);
+}
+
 /**
  * Many levels of one shop in one transaction (imports and resyncs): the same rules as
  * applyLevelUpdate per level, one commit per batch — on SQLite the commit, not the statements,
