@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { resyncOrderReservation } from "#app/modules/inventory/index";
+import { releaseOrder, resyncOrderReservation } from "#app/modules/inventory/index";
 import { isUniqueViolation, type Db, type DbTx } from "#app/platform/db/client.server";
 import { DomainError } from "#app/platform/errors";
 import { routeExistingOrder, type OrdersDeps } from "./orders.service.server";
@@ -141,13 +141,21 @@ export async function resyncOrderLines(deps: OrdersDeps, shop: string, orderId: 
     actor: args.actor,
   });
   const refused = r.status === "refused";
-  await deps.db.$transaction(async (tx) => {
+  const written = await deps.db.$transaction(async (tx) => {
+    // Guarded: an order cancelled since it was read above is never brought back to "reserved".
+    const claimed = await tx.order.updateMany({ where: { id: orderId, shop, status: { not: "cancelled" } }, data: refused ? { status: "refused", statusReason: r.reason ?? "refused" } : { status: "reserved", statusReason: null } });
+    if (claimed.count !== 1) return false;
     await tx.orderLine.deleteMany({ where: { shop, orderId } });
     await tx.orderLine.createMany({
       data: lines.map((l) => ({ id: randomUUID(), shop, orderId, lineKey: l.lineKey, sku: l.sku, title: l.title ?? "", quantity: l.quantity, priceCents: l.priceCents ?? 0 })),
     });
-    await tx.order.update({ where: { id: orderId }, data: refused ? { status: "refused", statusReason: r.reason ?? "refused" } : { status: "reserved", statusReason: null } });
+    return true;
   });
+  if (!written) {
+    // The cancel may have released the holds before the re-sync above made new ones: release again.
+    await releaseOrder(deps, { shop, channelId: order.channelId, externalOrderId: order.externalOrderId, reason: "the order was cancelled while its lines were re-synced", actor: args.actor });
+    return { resynced: false as const, reason: "the order was cancelled meanwhile" };
+  }
   if (refused) return { resynced: true as const, status: "refused" as OrderStatus, dropped: r.dropped, added: r.added };
   const routed = await routeExistingOrder(deps, shop, orderId, { trigger: "reroute", actor: args.actor });
   return { resynced: true as const, status: routed.status, dropped: r.dropped, added: r.added };

@@ -13,6 +13,7 @@ import {
   routeOrder,
   sameUnroutableOutcome,
   decisionsFor,
+  latestDecisionSequence,
   takeSlotsTx,
   unroutableDecision,
   type LoadedNetwork,
@@ -96,6 +97,18 @@ export interface IntakeResult {
 export type RouteTrigger = "intake" | "reroute" | "manual" | "auto-reroute";
 
 const ROUTE_ATTEMPTS = 8;
+
+/**
+ * The order changed between a routing attempt's read and its transaction: cancelled, or routed by
+ * another attempt (a person's re-route, the sweep).  The transaction rolls back — no decision, no
+ * moved hold, no Shopify outbox row — and the attempt reads the order again.
+ */
+class OrderChangedMeanwhile extends Error {
+  constructor(name: string, wasStatus: string) {
+    super(`order ${name} changed while it was being routed (it was ${wasStatus})`);
+    this.name = "OrderChangedMeanwhile";
+  }
+}
 
 /** Statuses of orders the hub records but holds no stock for (another party ships them, or they are history). */
 export const RECORD_ONLY_STATUSES = ["fulfilled_by_channel", "fulfilled", "closed", "cancelled"] as const;
@@ -218,13 +231,31 @@ export async function intakeOrder(deps: OrdersDeps, shop: string, raw: OrderInta
     ...(input.paid ? { expiresAt: null } : {}),
     actor,
   });
+  // Guarded on "received": the order may have been cancelled since it was recorded (a cancel
+  // webhook, a person), and a cancel is never written over.
   if (reserved.status === "refused") {
     const reason = reserved.lines.find((l) => l.status === "refused" && l.reason)?.reason ?? "refused";
-    await deps.db.order.update({ where: { id: orderId }, data: { status: "refused", statusReason: reason } });
+    const r = await deps.db.order.updateMany({ where: { id: orderId, shop, status: "received" }, data: { status: "refused", statusReason: reason } });
+    if (r.count !== 1) return changedDuringIntake(deps, shop, orderId, actor);
     return { orderId, duplicate: false, status: "refused", decision: null };
   }
-  await deps.db.order.update({ where: { id: orderId }, data: { status: "reserved" } });
+  const r = await deps.db.order.updateMany({ where: { id: orderId, shop, status: "received" }, data: { status: "reserved" } });
+  if (r.count !== 1) return changedDuringIntake(deps, shop, orderId, actor);
   return routeExistingOrder(deps, shop, orderId, { trigger: "intake", actor });
+}
+
+/**
+ * The order left "received" while intake was reserving it: only a cancel does that.  The cancel may
+ * have released the order's holds before intake made them, so they are released again (a no-op
+ * otherwise), and the order is left as the cancel put it.
+ */
+async function changedDuringIntake(deps: OrdersDeps, shop: string, orderId: string, actor: string): Promise<IntakeResult> {
+  const order = await deps.db.order.findFirstOrThrow({ where: { id: orderId, shop } });
+  if (order.status === "cancelled") {
+    await releaseOrder(deps, { shop, channelId: order.channelId, externalOrderId: order.externalOrderId, reason: order.statusReason ?? "cancelled while it was being taken in", actor });
+  }
+  deps.logger?.info("order changed during intake: left as it is", { shop, orderId, name: order.name, status: order.status });
+  return { orderId, duplicate: false, status: order.status as OrderStatus, decision: (await decisionsFor(deps.db, shop, orderId))[0] ?? null };
 }
 
 /** The order as routing sees it, loaded from the tables. */
@@ -271,6 +302,11 @@ export async function routeExistingOrder(deps: OrdersDeps, shop: string, orderId
     if (order.status === "cancelled" || order.status === "refused" || (RECORD_ONLY_STATUSES as readonly string[]).includes(order.status)) {
       throw new DomainError("CONFLICT", `order ${order.name} is ${order.status.replaceAll("_", " ")}; there is nothing to route`);
     }
+    // The sweep re-routes unroutable orders only: one that a person (or another attempt) routed
+    // since the sweep listed it keeps that decision.
+    if (args.trigger === "auto-reroute" && order.status !== "unroutable") {
+      throw new DomainError("CONFLICT", `order ${order.name} is ${order.status.replaceAll("_", " ")} now, no longer unroutable: the sweep leaves it`);
+    }
     const reservation = await orderAllocations(deps.db, { shop, channelId: channel.id, externalOrderId: order.externalOrderId });
     const now = deps.now();
     const { decision, loaded } = await decide(deps, shop, { order, channel, hub, reservation, now });
@@ -285,6 +321,16 @@ export async function routeExistingOrder(deps: OrdersDeps, shop: string, orderId
     try {
       const stored = await deps.db.$transaction(
         async (tx) => {
+          // Claim the order first, on the status this attempt read (outside the transaction): a
+          // cancel, or another attempt, that committed since then matches no row, and nothing below
+          // is written.  First, so that on Postgres the row lock also makes a concurrent cancel or
+          // routing attempt wait for this transaction and then find the status changed.  The
+          // decision this one replaces must still be the newest too (its slots go back below).
+          const claimed = await tx.order.updateMany({
+            where: { id: orderId, shop, status: order.status },
+            data: { status: decision.status, routedAt: decision.status === "routed" ? now : order.routedAt, queue: decision.queue, statusReason: decision.reason },
+          });
+          if (claimed.count !== 1 || (await latestDecisionSequence(tx, shop, orderId)) !== (previous?.sequence ?? 0)) throw new OrderChangedMeanwhile(order.name, order.status);
           if (decision.status === "routed" && decision.plan && loaded) {
             await reallocateOrderTx(tx, {
               shop,
@@ -303,10 +349,6 @@ export async function routeExistingOrder(deps: OrdersDeps, shop: string, orderId
           // Not routed: nothing moves — the hold stays where it is and so do the slots it came with.
           const rec = await recordDecisionTx(tx, shop, { orderId, profileKey: DEFAULT_PROFILE, decision, trigger: args.trigger, actor: args.actor, slots: decision.status === "routed" ? slots.map(({ locationId, day }) => ({ locationId, day })) : (previous?.slots ?? []), now });
           if (decision.status === "routed" && decision.plan) await writeShopifyOutboxTx(tx, shop, { order, channel, sequence: rec.sequence, locationIds: decision.plan.shipments.map((s) => s.locationId) });
-          await tx.order.update({
-            where: { id: orderId },
-            data: { status: decision.status, routedAt: decision.status === "routed" ? now : order.routedAt, queue: decision.queue, statusReason: decision.reason },
-          });
           return rec;
         },
         { maxWait: 20_000, timeout: 20_000 },
@@ -315,7 +357,7 @@ export async function routeExistingOrder(deps: OrdersDeps, shop: string, orderId
       else deps.logger?.info("order routed", { shop, orderId, name: order.name, status: decision.status, rule: decision.ruleId, attempt });
       return { orderId, duplicate: false, status: decision.status, decision: stored };
     } catch (e) {
-      const raced = e instanceof AllocationConflict || e instanceof CapacityTaken || isUniqueViolation(e) || isRetryableDbError(e);
+      const raced = e instanceof AllocationConflict || e instanceof CapacityTaken || e instanceof OrderChangedMeanwhile || isUniqueViolation(e) || isRetryableDbError(e);
       if (raced && attempt < ROUTE_ATTEMPTS) {
         await sleep(Math.floor(random() * 10 * attempt));
         continue;
@@ -418,20 +460,40 @@ async function writeShopifyOutboxTx(
   });
 }
 
-/** Cancel an order anywhere: its holds go back and today's daily-cap slots are returned. */
+/**
+ * Cancel an order anywhere: its holds go back and today's daily-cap slots are returned.
+ *
+ * The status is claimed first, guarded on the status read (a routing attempt that committed since
+ * then is seen, and the cancel reads the order again), and the holds are released after that
+ * commits: from then on a routing attempt that read the order earlier finds it changed and writes
+ * nothing, so no route can move a hold the cancel is releasing.  A cancel interrupted between the
+ * two steps is finished by the next call (releasing is idempotent).
+ */
 export async function cancelOrder(deps: OrdersDeps, shop: string, orderId: string, args: { reason: string; actor: string }) {
-  const order = await deps.db.order.findFirst({ where: { id: orderId, shop } });
-  if (!order) throw DomainError.notFound(`order ${orderId}`);
-  if (order.status === "cancelled") return { cancelled: false };
-  await releaseOrder(deps, { shop, channelId: order.channelId, externalOrderId: order.externalOrderId, reason: args.reason, actor: args.actor });
-  const latest = (await decisionsFor(deps.db, shop, orderId))[0];
-  // Only today's slots come back: a shipment counted on an earlier day was that day's work.
-  const now = deps.now();
-  const zones = new Map((await deps.db.location.findMany({ where: { shop, id: { in: (latest?.slots ?? []).map((s) => s.locationId) } }, select: { id: true, timeZone: true } })).map((l) => [l.id, l.timeZone]));
-  const today = (latest?.slots ?? []).filter((s) => zones.has(s.locationId) && localTimeIn(zones.get(s.locationId)!, now).date === s.day);
-  await deps.db.$transaction(async (tx) => {
-    if (today.length) await returnSlotsTx(tx, shop, today);
-    await tx.order.update({ where: { id: orderId }, data: { status: "cancelled", statusReason: args.reason, queue: null } });
-  });
-  return { cancelled: true };
+  for (let attempt = 1; ; attempt++) {
+    const order = await deps.db.order.findFirst({ where: { id: orderId, shop } });
+    if (!order) throw DomainError.notFound(`order ${orderId}`);
+    const release = () => releaseOrder(deps, { shop, channelId: order.channelId, externalOrderId: order.externalOrderId, reason: args.reason, actor: args.actor });
+    if (order.status === "cancelled") {
+      await release();
+      return { cancelled: false };
+    }
+    const now = deps.now();
+    const claimed = await deps.db.$transaction(async (tx) => {
+      const r = await tx.order.updateMany({ where: { id: orderId, shop, status: order.status }, data: { status: "cancelled", statusReason: args.reason, queue: null } });
+      if (r.count !== 1) return false;
+      // Read after the claim: the decision of a routing attempt that committed just before counts.
+      // Only today's slots come back: a shipment counted on an earlier day was that day's work.
+      const latest = (await decisionsFor(tx, shop, orderId))[0];
+      const zones = new Map((await tx.location.findMany({ where: { shop, id: { in: (latest?.slots ?? []).map((s) => s.locationId) } }, select: { id: true, timeZone: true } })).map((l) => [l.id, l.timeZone]));
+      const today = (latest?.slots ?? []).filter((s) => zones.has(s.locationId) && localTimeIn(zones.get(s.locationId)!, now).date === s.day);
+      if (today.length) await returnSlotsTx(tx, shop, today);
+      return true;
+    });
+    if (claimed) {
+      await release();
+      return { cancelled: true };
+    }
+    if (attempt >= ROUTE_ATTEMPTS) throw new DomainError("CONFLICT", `order ${order.name} kept changing while it was being cancelled; retry`);
+  }
 }

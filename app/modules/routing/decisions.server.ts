@@ -96,6 +96,16 @@ export async function recordDecisionTx(
   return view(row);
 }
 
+/**
+ * The sequence of the order's newest decision (0: none yet).  A routing attempt reads it again in
+ * its transaction, after claiming the order row, to see whether another attempt recorded a
+ * decision since it read the order: its own plan would then rest on a stale hold and stale slots.
+ */
+export async function latestDecisionSequence(q: Q, shop: string, orderId: string): Promise<number> {
+  const last = await q.routingDecision.findFirst({ where: { shop, orderId }, orderBy: { sequence: "desc" }, select: { sequence: true } });
+  return last?.sequence ?? 0;
+}
+
 type Row = Awaited<ReturnType<Db["routingDecision"]["findFirstOrThrow"]>>;
 function view(r: Row): StoredDecision {
   return {

@@ -21,6 +21,7 @@ export {
   recordDecisionTx,
   decisionsFor,
   latestDecisions,
+  latestDecisionSequence,
   CapacityTaken,
   type Slot,
   type StoredDecision,
