@@ -25,7 +25,7 @@ export interface SweepResult {
   /** Still unroutable, grouped by reason (most common first); `unchanged` of them recorded nothing new. */
   stillUnroutable: { reason: string; count: number; orders: string[] }[];
   unchanged: number;
-  /** Orders the sweep could not re-route (cancelled meanwhile, stock that kept moving …), with the error. */
+  /** Orders the sweep could not re-route (cancelled or routed by someone else meanwhile, stock that kept moving …), with the error. */
   failed: { name: string; error: string }[];
   /** Continue after this order (`<placedAt ISO>|<id>`), or null when the batch reached the last one. */
   next: string | null;
