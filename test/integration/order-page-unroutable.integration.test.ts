@@ -76,12 +76,12 @@ describeEachDatabase("order page: orders routing cannot place", (tdb) => {
     expect(await held()).toBe(2);
 
     const page = await load(r.orderId);
-    const why = "no location can ship this order until its settings are fixed: Brooklyn Store (no coordinates — set latitude/longitude on the location); Newark DC (no coordinates — set latitude/longitude on the location)";
+    const why = "no location can ship this order until its settings are fixed: Brooklyn Store (no coordinates — complete its address in Shopify, then resync); Newark DC (no coordinates — complete its address in Shopify, then resync)";
     expect(page.order).toMatchObject({ name: "PO-1", status: "unroutable", statusReason: why });
     expect(page.decisions.map((d) => [d.sequence, d.status, d.reason])).toEqual([[1, "unroutable", why]]);
     expect(page.leftOut).toEqual([
-      { location: "Brooklyn Store", reason: "no coordinates — set latitude/longitude on the location" },
-      { location: "Newark DC", reason: "no coordinates — set latitude/longitude on the location" },
+      { location: "Brooklyn Store", reason: "no coordinates — complete its address in Shopify, then resync" },
+      { location: "Newark DC", reason: "no coordinates — complete its address in Shopify, then resync" },
     ]);
 
     // The store gets its coordinates; the DC does not yet.  Re-route from the page.
@@ -90,7 +90,7 @@ describeEachDatabase("order page: orders routing cannot place", (tdb) => {
     const after = await load(r.orderId);
     expect(after.order).toMatchObject({ status: "routed" });
     // Routed, and the page still says which location routing went on without.
-    expect(after.leftOut).toEqual([{ location: "Newark DC", reason: "no coordinates — set latitude/longitude on the location" }]);
+    expect(after.leftOut).toEqual([{ location: "Newark DC", reason: "no coordinates — complete its address in Shopify, then resync" }]);
     expect(await held()).toBe(2);
   });
 });

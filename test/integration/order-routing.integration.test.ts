@@ -241,13 +241,13 @@ describeEachDatabase("order intake: reserve, route, move the reservation, count 
       expect(r.decision!.ruleId).toBe("default");
       expect(r.decision!.plan!.shipments.map((s) => s.locationId)).toEqual([ids.west]);
       expect(candidate(r.decision!, "default", store.id)).toEqual({ ruleId: "default", locationId: store.id, accepted: false, reason: NO_COORDINATES, misconfigured: true });
-      expect(NO_COORDINATES).toBe("no coordinates — set latitude/longitude on the location");
+      expect(NO_COORDINATES).toBe("no coordinates — complete its address in Shopify, then resync");
       expect(await level(ids.tee, store.id)).toMatchObject({ available: 2, held: 0 });
       expect(await level(ids.tee, ids.west)).toMatchObject({ available: 50, held: 2 });
       // The order page and `oms route` read the stored decision: the trace names the location.
       const detail = await getOrderDetail(db, SHOP, "NC-1");
       const entry = candidate(detail.decisions[0]!, "default", store.id)!;
-      expect(`${detail.locationNames[entry.locationId]}: ${entry.reason}`).toBe("Brooklyn Store: no coordinates — set latitude/longitude on the location");
+      expect(`${detail.locationNames[entry.locationId]}: ${entry.reason}`).toBe("Brooklyn Store: no coordinates — complete its address in Shopify, then resync");
       // The what-if replay loads the same network: it runs, and leaves the store out the same way.
       const active = JSON.parse((await db.routingProfileVersion.findFirstOrThrow()).body) as Rule[];
       const report = await whatIf(deps(), SHOP, { days: 30, profile: { id: "default", version: 1, rules: active } });
@@ -262,7 +262,7 @@ describeEachDatabase("order intake: reserve, route, move the reservation, count 
       const r = await intakeOrder(deps(), SHOP, order("NC-2", [{ lineKey: "1", sku: "TEE", quantity: 3 }], { channel: "portal", destination: NY }), "test");
       const names = { [ids.east]: "East" };
       expect(r).toMatchObject({ status: "unroutable", decision: { sequence: 1, status: "unroutable", ruleId: null, plan: null } });
-      expect(humanize(r.decision!.reason, names)).toBe("no location can ship this order until its settings are fixed: East (no coordinates — set latitude/longitude on the location)");
+      expect(humanize(r.decision!.reason, names)).toBe("no location can ship this order until its settings are fixed: East (no coordinates — complete its address in Shopify, then resync)");
       expect(r.decision!.trace.rules.find((x) => x.ruleId === "default")).toMatchObject({ matched: true });
       expect(candidate(r.decision!, "default", ids.east)).toMatchObject({ accepted: false, reason: NO_COORDINATES, misconfigured: true });
       const stored = await db.order.findUniqueOrThrow({ where: { id: r.orderId } });

@@ -43,7 +43,7 @@ describeEachDatabase("oms route --unroutable", (tdb) => {
         "Re-routed 1 unroutable order(s): 0 routed, 1 still unroutable (1 unchanged, no new decision).",
         "",
         "Still unroutable:",
-        "  1 × no location can ship this order until its settings are fixed: Wholesale DC (no coordinates — set latitude/longitude on the location)",
+        "  1 × no location can ship this order until its settings are fixed: Wholesale DC (no coordinates — complete its address in Shopify, then resync)",
         "      PO-DEMO-7001",
         "",
       ].join("\n"),

@@ -35,8 +35,8 @@ describeEachDatabase("oms route: orders routing cannot place", (tdb) => {
     const po = oms(["route", "PO-DEMO-7001", "--reroute"], sandbox());
     expect(po.code).toBe(0);
     expect(po.stdout).toMatch(/^PO-DEMO-7001 {2}\[Wholesale Portal \(cXML\)\] {2}unroutable/);
-    expect(po.stdout).toContain("Outcome: unroutable — no location can ship this order until its settings are fixed: Wholesale DC (no coordinates — set latitude/longitude on the location)");
-    expect(po.stdout).toContain("- Wholesale DC: no coordinates — set latitude/longitude on the location");
+    expect(po.stdout).toContain("Outcome: unroutable — no location can ship this order until its settings are fixed: Wholesale DC (no coordinates — complete its address in Shopify, then resync)");
+    expect(po.stdout).toContain("- Wholesale DC: no coordinates — complete its address in Shopify, then resync");
     // The hold stays at the DC (the line's reservation is still held there).
     expect(po.stdout).toMatch(/reservation held: Wholesale DC \S+×48/);
     const unroutable = JSON.parse(oms(["orders", "--status", "unroutable", "--json"], sandbox()).stdout) as { items: { name: string; reason: string }[] };
@@ -45,7 +45,7 @@ describeEachDatabase("oms route: orders routing cannot place", (tdb) => {
     // An online order ships from elsewhere; the trace says why the LA store was not considered.
     const west = oms(["route", "DEMO-CA-WEST", "--reroute"], sandbox());
     expect(west.stdout).toMatch(/^DEMO-CA-WEST .* routed/);
-    expect(west.stdout).toContain("- Los Angeles Store: no coordinates — set latitude/longitude on the location");
+    expect(west.stdout).toContain("- Los Angeles Store: no coordinates — complete its address in Shopify, then resync");
 
     await db.location.update({ where: { id: dc.id }, data: { latitude: dc.latitude, longitude: dc.longitude } });
     const fixed = JSON.parse(oms(["route", "PO-DEMO-7001", "--reroute", "--json"], sandbox()).stdout) as { order: { status: string }; decisions: { sequence: number; status: string; plan: { shipments: { locationId: string }[] } | null }[] };

@@ -155,7 +155,7 @@ describe("filterCandidates", () => {
       for (const sort of [[], [{ by: "location_priority" as const }], [{ by: "distance" as const }]]) {
         const { accepted, trace } = filterCandidates(order(), { locations: [unlocated("bk")] }, rule("r", { sort }));
         expect(accepted).toEqual([]);
-        expect(trace).toEqual([{ ruleId: "r", locationId: "bk", accepted: false, reason: "no coordinates — set latitude/longitude on the location", misconfigured: true }]);
+        expect(trace).toEqual([{ ruleId: "r", locationId: "bk", accepted: false, reason: "no coordinates — complete its address in Shopify, then resync", misconfigured: true }]);
       }
     });
 

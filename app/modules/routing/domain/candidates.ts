@@ -25,7 +25,7 @@ import { haversineKm, roundKm } from "./geo";
 import type { CandidateTrace, ExcludedLocation, LocationKind, RoutingLocation, RoutingNetwork, RoutingOrder, Rule } from "./types";
 
 /** Why a location without coordinates ships nothing (the trace reason; the merchant's fix). */
-export const NO_COORDINATES = "no coordinates — set latitude/longitude on the location";
+export const NO_COORDINATES = "no coordinates — complete its address in Shopify, then resync";
 
 /** True when the location has both coordinates (a half-set pair is refused by validateNetwork). */
 export function hasCoordinates(location: Pick<RoutingLocation, "lat" | "lng">): location is { lat: number; lng: number } {

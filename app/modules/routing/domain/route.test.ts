@@ -235,14 +235,14 @@ describe("routeOrder: locations left out for their settings", () => {
     const decision = routeOrder(order({ lines: [{ lineKey: "L1", sku: "A", quantity: 2, tags: [] }] }), network, backorder);
     expect(decision).toMatchObject({ status: "backordered", ruleId: "r", plan: null });
     expect(decision.reason).toBe(
-      'backordered: rule "r" (r) found no plan: not enough stock: A: 2 ordered, 1 in stock at the candidates; left out until their settings are fixed: bk (no coordinates — set latitude/longitude on the location)',
+      'backordered: rule "r" (r) found no plan: not enough stock: A: 2 ordered, 1 in stock at the candidates; left out until their settings are fixed: bk (no coordinates — complete its address in Shopify, then resync)',
     );
   });
 
   it("is unroutable, whatever the fallback, when no location can ship: none has coordinates", () => {
     const network = { locations: [unlocated("bk", { stock: { A: 9 } })], excluded: [{ id: "aa", name: "Austin", reason: 'time zone "Central" is not an IANA zone' }] };
     const decision = routeOrder(order(), network, profile([rule("r", { fallback: { kind: "queue", queue: "review", reason: "needs a person" } })]));
-    const why = 'no location can ship this order until its settings are fixed: aa (time zone "Central" is not an IANA zone); bk (no coordinates — set latitude/longitude on the location)';
+    const why = 'no location can ship this order until its settings are fixed: aa (time zone "Central" is not an IANA zone); bk (no coordinates — complete its address in Shopify, then resync)';
     expect(decision).toEqual({
       orderId: "o1",
       profileId: "p1",
@@ -256,7 +256,7 @@ describe("routeOrder: locations left out for their settings", () => {
         rules: [{ ruleId: "r", matched: true, reasons: ["no conditions: matches every order", `no plan: ${why}; unroutable until that is fixed (the fallback is not applied)`], scoreKeys: ["shipments"] }],
         candidates: [
           { ruleId: "r", locationId: "aa", accepted: false, reason: 'time zone "Central" is not an IANA zone', misconfigured: true },
-          { ruleId: "r", locationId: "bk", accepted: false, reason: "no coordinates — set latitude/longitude on the location", misconfigured: true },
+          { ruleId: "r", locationId: "bk", accepted: false, reason: "no coordinates — complete its address in Shopify, then resync", misconfigured: true },
         ],
         plansCompared: [],
         plansConsidered: 0,
