@@ -11,8 +11,12 @@ import {
   notificationsDropTarget,
   planSubscription,
   recordNotificationsState,
+  recheckNotifications,
   refusesMarketplaceFilter,
   saveNotificationDestination,
+  sharedSubscriptionNeeds,
+  shareSubscription,
+  subscriptionGroup,
   ORDER_CHANGE_PAYLOAD_VERSION,
   type AmazonCredentials,
 } from "#app/modules/amazon/index";
@@ -30,8 +34,10 @@ import { acceptOrderChangeNotification } from "./amazon-orders.server";
  *    stored in AmazonNotificationDestination;
  *  - `ensureOrderNotifications` (job `amazon.ensureNotifications`, after a connect or edit, and
  *    when the scheduler finds an account due): the seller's subscription to ORDER_CHANGE at that
- *    destination for the account's marketplaces — getSubscription, then keep / create / replace;
- *  - `dropOrderNotifications` (job `amazon.dropNotifications`, after a disconnect): deleteSubscriptionById;
+ *    destination for the marketplaces of every account sharing it — getSubscription, then keep /
+ *    create / replace;
+ *  - `dropOrderNotifications` (job `amazon.dropNotifications`, after a disconnect): deleteSubscriptionById,
+ *    unless another connected account with orders on shares the seller's subscription;
  *  - `handleOrderChangeMessage`: what the SQS consumer does with one message body —
  *    acceptOrderChangeNotification stores it (deduplicated on NotificationId) and the inbound
  *    processor fetches the order.
@@ -63,7 +69,17 @@ export type EnsureReport =
   | { outcome: "kept" | "created" | "replaced"; subscriptionId: string; destinationId: string; marketplaceFilter: boolean }
   | { outcome: "failed"; message: string };
 
-/** The job `amazon.ensureNotifications`: make the seller's ORDER_CHANGE subscription what the account needs. */
+/**
+ * The job `amazon.ensureNotifications`: make the seller's ORDER_CHANGE subscription what the
+ * accounts sharing it need, and record where this account stands.
+ *
+ * Amazon keeps one subscription per (seller, application, notification type): when two shops
+ * connect the same seller through the same application and region, they share it.  So the
+ * subscription is planned for the whole group (subscriptionGroup): the union of the marketplaces of
+ * every account with orders on (sharedSubscriptionNeeds) — any member's check plans the same, so
+ * the shops never replace it in turn — and deleted only when no account of the group has orders
+ * on.  An account with orders off just records its own status ("off").
+ */
 export async function ensureOrderNotifications(deps: AmazonNotificationsDeps, job: { shop: string; accountId: string }): Promise<EnsureReport> {
   const { shop, accountId } = job;
   let creds;
@@ -77,50 +93,46 @@ export async function ensureOrderNotifications(deps: AmazonNotificationsDeps, jo
   const state = await loadNotificationsState(deps.db, shop, accountId);
   const client = deps.clientFor(creds);
   const record = (s: Parameters<typeof recordNotificationsState>[3]) => recordNotificationsState(deps.db, shop, accountId, s, deps.now());
+  const group = await subscriptionGroup(deps.db, creds);
+  // This account as it is now (its row may have changed since the group was read: use the credentials' view).
+  const members = [...group.filter((m) => m.id !== accountId), { id: accountId, ordersOn: creds.features.orders, marketplaceIds: creds.marketplaceIds }];
+  const needs = sharedSubscriptionNeeds(members);
+  const othersOn = needs.accountIds.filter((id) => id !== accountId);
 
   try {
-    if (!creds.features.orders) {
-      // Orders are off: a subscription would only bring notifications the hub drops.
-      if (state?.subscriptionId) await client.deleteSubscriptionById(NOTIFICATION_TYPE, state.subscriptionId);
+    if (!needs.needed) {
+      // Nobody here has orders on: a subscription would only bring notifications the hub drops.
+      // Amazon is asked only when one is on record (this account's, or another member's).
+      if (state?.subscriptionId || group.some((m) => m.subscriptionId)) {
+        const current = await client.getSubscription(NOTIFICATION_TYPE, { payloadVersion: ORDER_CHANGE_PAYLOAD_VERSION });
+        if (current) await client.deleteSubscriptionById(NOTIFICATION_TYPE, current.subscriptionId);
+      }
       const reason = "Orders are off for this account, so it has no ORDER_CHANGE subscription.";
       await record({ status: "off", subscriptionId: null, destinationId: null, message: reason });
       return { outcome: "off", reason };
     }
+    const ordersOffButShared = `Orders are off for this account. Seller ${creds.sellerId}'s ORDER_CHANGE subscription stays: ${othersOn.length === 1 ? "another connected account uses" : `${othersOn.length} other connected accounts use`} it, and it covers their marketplaces only.`;
     const destination = await findNotificationDestination(deps.db, creds.lwaClientId, creds.region);
     if (!destination) {
+      if (!creds.features.orders) {
+        await record({ status: "off", subscriptionId: null, destinationId: null, message: ordersOffButShared });
+        return { outcome: "off", reason: ordersOffButShared };
+      }
       const reason = deps.sandbox
         ? "Sandbox: the Amazon sandbox peer's ORDER_CHANGE notifications are handed to the hub directly, so no SQS subscription is made."
         : `Notifications are off: no SQS destination is set up for this account's LWA application in region ${creds.region}. The operator runs \`oms amazon-destination --sqs-arn <queue ARN>\` once (see README: Amazon notifications); meanwhile ${polling}.`;
       await record({ status: "off", message: reason });
       return { outcome: "off", reason };
     }
-    const current = await client.getSubscription(NOTIFICATION_TYPE, { payloadVersion: ORDER_CHANGE_PAYLOAD_VERSION });
-    let desired = desiredSubscription({ destinationId: destination.destinationId, marketplaceIds: creds.marketplaceIds });
-    const plan = planSubscription(current, desired);
-    if (plan.action === "keep") {
-      await record({ status: "subscribed", subscriptionId: current!.subscriptionId, destinationId: destination.destinationId, message: null });
-      return { outcome: "kept", subscriptionId: current!.subscriptionId, destinationId: destination.destinationId, marketplaceFilter: !!current!.processingDirective?.eventFilter?.marketplaceIds?.length };
+    const made = await makeSubscription(deps, client, { destinationId: destination.destinationId, marketplaceIds: needs.marketplaceIds }, { shop, accountId });
+    // The others relying on it record the id that now exists (a replace gives a new one).
+    await shareSubscription(deps.db, othersOn, { subscriptionId: made.subscription.subscriptionId, destinationId: destination.destinationId });
+    if (!creds.features.orders) {
+      await record({ status: "off", subscriptionId: null, destinationId: null, message: ordersOffButShared });
+      return { outcome: "off", reason: ordersOffButShared };
     }
-    if (plan.action === "replace") {
-      deps.logger.info("amazon notifications: replacing the subscription", { shop, accountId, subscriptionId: plan.subscriptionId, why: plan.why });
-      await client.deleteSubscriptionById(NOTIFICATION_TYPE, plan.subscriptionId);
-    }
-    let created: NotificationSubscription;
-    let note: string | null = null;
-    try {
-      created = await createOrAdopt(client, desired);
-    } catch (e) {
-      if (!(isConnectorError(e) && refusesMarketplaceFilter({ kind: e.kind, message: e.message }))) throw e;
-      // Amazon's model allows a marketplace filter on ORDER_CHANGE; if Amazon refuses it after all,
-      // every marketplace is next best: notifications for other marketplaces are dropped on arrival.
-      desired = desiredSubscription({ destinationId: destination.destinationId, marketplaceIds: creds.marketplaceIds, marketplaceFilter: false });
-      created = await createOrAdopt(client, desired);
-      note = `Amazon refused the marketplace filter (${e.message}); subscribed for every marketplace, and notifications for marketplaces this account does not list are ignored.`;
-      deps.logger.warn("amazon notifications: subscribed without the marketplace filter", { shop, accountId, err: e.message });
-    }
-    await record({ status: "subscribed", subscriptionId: created.subscriptionId, destinationId: destination.destinationId, message: note });
-    deps.logger.info("amazon notifications: subscribed", { shop, accountId, subscriptionId: created.subscriptionId, destinationId: destination.destinationId, replaced: plan.action === "replace" });
-    return { outcome: plan.action === "replace" ? "replaced" : "created", subscriptionId: created.subscriptionId, destinationId: destination.destinationId, marketplaceFilter: !!desired.processingDirective.eventFilter.marketplaceIds };
+    await record({ status: "subscribed", subscriptionId: made.subscription.subscriptionId, destinationId: destination.destinationId, message: made.note });
+    return { outcome: made.outcome, subscriptionId: made.subscription.subscriptionId, destinationId: destination.destinationId, marketplaceFilter: made.marketplaceFilter };
   } catch (e) {
     const message = failureMessage(e, creds, polling);
     await record({ status: "failed", message });
@@ -128,6 +140,38 @@ export async function ensureOrderNotifications(deps: AmazonNotificationsDeps, jo
     // Not rethrown: the scheduler retries after a growing delay (3 min … 6 h), shown on the page.
     return { outcome: "failed", message };
   }
+}
+
+/** getSubscription, then keep / create / replace it so it delivers the group's marketplaces to the destination. */
+async function makeSubscription(
+  deps: AmazonNotificationsDeps,
+  client: SpApiClient,
+  want: { destinationId: string; marketplaceIds: string[] },
+  log: { shop: string; accountId: string },
+): Promise<{ outcome: "kept" | "created" | "replaced"; subscription: NotificationSubscription; marketplaceFilter: boolean; note: string | null }> {
+  const current = await client.getSubscription(NOTIFICATION_TYPE, { payloadVersion: ORDER_CHANGE_PAYLOAD_VERSION });
+  let desired = desiredSubscription(want);
+  const plan = planSubscription(current, desired);
+  if (plan.action === "keep") return { outcome: "kept", subscription: current!, marketplaceFilter: !!current!.processingDirective?.eventFilter?.marketplaceIds?.length, note: null };
+  if (plan.action === "replace") {
+    deps.logger.info("amazon notifications: replacing the subscription", { ...log, subscriptionId: plan.subscriptionId, why: plan.why });
+    await client.deleteSubscriptionById(NOTIFICATION_TYPE, plan.subscriptionId);
+  }
+  let created: NotificationSubscription;
+  let note: string | null = null;
+  try {
+    created = await createOrAdopt(client, desired);
+  } catch (e) {
+    if (!(isConnectorError(e) && refusesMarketplaceFilter({ kind: e.kind, message: e.message }))) throw e;
+    // Amazon's model allows a marketplace filter on ORDER_CHANGE; if Amazon refuses it after all,
+    // every marketplace is next best: notifications for other marketplaces are dropped on arrival.
+    desired = desiredSubscription({ ...want, marketplaceFilter: false });
+    created = await createOrAdopt(client, desired);
+    note = `Amazon refused the marketplace filter (${e.message}); subscribed for every marketplace, and notifications for marketplaces this account does not list are ignored.`;
+    deps.logger.warn("amazon notifications: subscribed without the marketplace filter", { ...log, err: e.message });
+  }
+  deps.logger.info("amazon notifications: subscribed", { ...log, subscriptionId: created.subscriptionId, destinationId: want.destinationId, marketplaces: want.marketplaceIds, replaced: plan.action === "replace" });
+  return { outcome: plan.action === "replace" ? "replaced" : "created", subscription: created, marketplaceFilter: !!desired.processingDirective.eventFilter.marketplaceIds, note };
 }
 
 /** createSubscription; a 409 means one appeared meanwhile (another worker, a retry): adopt it if it fits. */
@@ -159,15 +203,17 @@ function failureMessage(e: unknown, creds: AmazonCredentials, polling: string): 
  * The job `amazon.dropNotifications`, after a disconnect: delete the seller's subscription (a
  * grantless call with the application's credentials, kept sealed until now), then destroy them.
  * Failures are retried by the job runner; after the last attempt the secret is destroyed anyway and
- * the account says what Amazon still has.  When another live account (any shop) connects the same
+ * the account says what Amazon still has.  When another live account (any shop) with orders on connects the same
  * seller through the same application, the subscription is theirs too and stays.
  */
 export async function dropOrderNotifications(deps: AmazonNotificationsDeps, job: { shop: string; accountId: string }, ctx: { attempt: number; maxAttempts: number }) {
   const target = await notificationsDropTarget(deps, job.shop, job.accountId);
   if (!target) return { skipped: "nothing to unsubscribe (reconnected, or already done)" };
-  const sharing = await deps.db.amazonAccount.count({ where: { sellerId: target.sellerId, region: target.region, lwaClientId: target.lwaClientId, status: { in: ["connected", "error"] }, id: { not: target.accountId } } });
-  if (sharing > 0) {
+  const sharing = sharedSubscriptionNeeds((await subscriptionGroup(deps.db, target)).filter((m) => m.id !== target.accountId));
+  if (sharing.needed) {
+    // Theirs too: it stays, and their next check narrows it to their marketplaces.
     await finishNotificationsDrop(deps.db, job.shop, job.accountId, { ok: true }, deps.now());
+    await recheckNotifications(deps.db, sharing.accountIds);
     return { kept: "another connected account uses the same seller subscription" };
   }
   try {

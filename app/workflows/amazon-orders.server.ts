@@ -1,7 +1,7 @@
 import type { SpApiClient } from "#connectors/amazon/client/sp-api-client";
 import type { OrdersCheckpoint } from "#connectors/amazon/client/paging";
 import { AmazonPayloadError, mapAmazonOrder, mapOrderChangeNotification, parseAmazonOrder, type MappedAmazonOrder } from "#connectors/amazon/mappers/index";
-import { amazonCredentials, loadOrdersCheckpoint, markAmazonAccountError, parseMarketplaces, saveOrdersCheckpoint, recordOrdersRunError, type AmazonCredentials } from "#app/modules/amazon/index";
+import { amazonCredentials, loadOrdersCheckpoint, markAmazonAccountError, parseFeatures, parseMarketplaces, saveOrdersCheckpoint, recordOrdersRunError, type AmazonCredentials } from "#app/modules/amazon/index";
 import { isConnectorError } from "#connectors/core/errors";
 import { sellerSkuMap } from "#app/modules/inventory/index";
 import { appendOrderEvent, applyOrderFacts, cancelOrder, findOrderByExternalId, intakeOrder, isOlderThanApplied, recordOrderWithoutStock, requestOrderHold, type OrdersDeps } from "#app/modules/orders/index";
@@ -116,22 +116,29 @@ export const AMAZON_NOTIFICATION_SOURCE = "amazon.notification";
 /**
  * Why a notification was not taken: `unreadable` — not an ORDER_CHANGE notification the mapper can
  * read (a malformed body); `unknown_seller` — no live account for its seller (disconnected, or
- * another deployment's seller on a shared queue); `other_marketplace` — the seller's account does
- * not sell in that marketplace here (polling would not read it either).
+ * another deployment's seller on a shared queue); `orders_off` — every account of the seller has
+ * orders switched off (polling would not read it either); `other_marketplace` — no account of the
+ * seller with orders on sells in that marketplace here.
  */
-export type NotificationRejection = "unreadable" | "unknown_seller" | "other_marketplace";
+export type NotificationRejection = "unreadable" | "unknown_seller" | "orders_off" | "other_marketplace";
 
 /**
- * Take an ORDER_CHANGE notification in (the SQS message body): the account is the one whose seller
- * id and marketplace it names; it is stored under its NotificationId — SQS delivers at least
- * once, so a redelivery is a no-op — and processed like a webhook (one getOrder, then apply).
- * `accepted` means it is stored durably (the committed InboundEvent), so the caller may delete it
- * from the queue.
+ * Take an ORDER_CHANGE notification in (the SQS message body), for every account it concerns:
+ * the live accounts with orders on whose seller id it names and that list its marketplace.
+ * Several shops may connect the same seller (they share one subscription, see
+ * amazon-notifications.server.ts): with different marketplaces, each notification reaches the shop
+ * that lists its marketplace; when more than one lists it, each of them gets it — exactly what
+ * each shop's own polling of that marketplace would read, only sooner (the hub does not choose
+ * between tenants, and cannot tell one shop about another).  For each, it is stored under its
+ * NotificationId in that shop — SQS delivers at least once, so a redelivery is a no-op — and
+ * processed like a webhook (one getOrder, then apply).  `accepted` means stored durably for every
+ * one of them (the committed InboundEvents), so the caller may delete it from the queue; a failure
+ * part way leaves it on the queue, and the redelivery finds the ones already stored as duplicates.
  */
 export async function acceptOrderChangeNotification(
   deps: Pick<AmazonOrdersDeps, "db" | "logger" | "now">,
   body: unknown,
-): Promise<{ accepted: boolean; duplicate: boolean; orderId?: string; reason?: string; rejected?: NotificationRejection }> {
+): Promise<{ accepted: boolean; duplicate: boolean; orderId?: string; reason?: string; rejected?: NotificationRejection; accounts?: { shop: string; accountId: string; duplicate: boolean }[] }> {
   let trigger;
   try {
     trigger = mapOrderChangeNotification(body);
@@ -139,20 +146,31 @@ export async function acceptOrderChangeNotification(
     if (e instanceof AmazonPayloadError) return { accepted: false, duplicate: false, reason: e.message, rejected: "unreadable" };
     throw e;
   }
-  const accounts = await deps.db.amazonAccount.findMany({ where: { sellerId: trigger.sellerId, status: { in: ["connected", "error"] } }, select: { id: true, shop: true, marketplaces: true }, orderBy: { createdAt: "asc" } });
-  if (!accounts.length) return { accepted: false, duplicate: false, orderId: trigger.orderId, reason: `no connected account for seller ${trigger.sellerId}`, rejected: "unknown_seller" };
-  const sells = (a: (typeof accounts)[number], marketplaceId: string) => parseMarketplaces(a.marketplaces).some((m) => m.marketplaceId === marketplaceId);
-  const account = trigger.marketplaceId ? accounts.find((a) => sells(a, trigger.marketplaceId!)) : accounts[0];
-  if (!account) return { accepted: false, duplicate: false, orderId: trigger.orderId, reason: `seller ${trigger.sellerId} is not connected for marketplace ${trigger.marketplaceId}`, rejected: "other_marketplace" };
-  const stored = await recordInboundEvent(deps.db, {
-    shop: account.shop,
-    source: AMAZON_NOTIFICATION_SOURCE,
-    externalId: trigger.notificationId,
-    topic: AMAZON_ORDER_CHANGE_TOPIC,
-    payload: JSON.stringify({ accountId: account.id, orderId: trigger.orderId, changeType: trigger.changeType, body }),
-    occurredAt: trigger.changedAt,
+  const accounts = await deps.db.amazonAccount.findMany({
+    where: { sellerId: trigger.sellerId, status: { in: ["connected", "error"] } },
+    select: { id: true, shop: true, marketplaces: true, features: true },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
-  return { accepted: true, duplicate: stored.duplicate, orderId: trigger.orderId };
+  if (!accounts.length) return { accepted: false, duplicate: false, orderId: trigger.orderId, reason: `no connected account for seller ${trigger.sellerId}`, rejected: "unknown_seller" };
+  const ordersOn = accounts.filter((a) => parseFeatures(a.features).orders);
+  if (!ordersOn.length) return { accepted: false, duplicate: false, orderId: trigger.orderId, reason: `orders are off for every account of seller ${trigger.sellerId}`, rejected: "orders_off" };
+  const sells = (a: (typeof accounts)[number], marketplaceId: string) => parseMarketplaces(a.marketplaces).some((m) => m.marketplaceId === marketplaceId);
+  // Without a marketplace in the notification, each account checks the order's own after getOrder.
+  const targets = trigger.marketplaceId ? ordersOn.filter((a) => sells(a, trigger.marketplaceId!)) : ordersOn;
+  if (!targets.length) return { accepted: false, duplicate: false, orderId: trigger.orderId, reason: `seller ${trigger.sellerId} is not connected for marketplace ${trigger.marketplaceId}`, rejected: "other_marketplace" };
+  const stored: { shop: string; accountId: string; duplicate: boolean }[] = [];
+  for (const account of targets) {
+    const r = await recordInboundEvent(deps.db, {
+      shop: account.shop,
+      source: AMAZON_NOTIFICATION_SOURCE,
+      externalId: trigger.notificationId,
+      topic: AMAZON_ORDER_CHANGE_TOPIC,
+      payload: JSON.stringify({ accountId: account.id, orderId: trigger.orderId, changeType: trigger.changeType, body }),
+      occurredAt: trigger.changedAt,
+    });
+    stored.push({ shop: account.shop, accountId: account.id, duplicate: r.duplicate });
+  }
+  return { accepted: true, duplicate: stored.every((x) => x.duplicate), orderId: trigger.orderId, accounts: stored };
 }
 
 /** Inbound-event handlers ("source:topic"): an ORDER_CHANGE notification → getOrder → apply.  Polling is the backstop. */
@@ -163,6 +181,13 @@ export function amazonInboundHandlers(deps: AmazonOrdersDeps): Record<string, (e
       const creds = await amazonCredentials(deps, event.shop, accountId);
       if (!creds.features.orders) return;
       const { order } = await deps.clientFor(creds).getOrder(orderId, { includedData: INCLUDED_DATA });
+      // A notification that named no marketplace went to every account of the seller: each takes
+      // the order only if it lists the order's marketplace, as its polling would.
+      const marketplaceId = (order as { salesChannel?: { marketplaceId?: unknown } } | null)?.salesChannel?.marketplaceId;
+      if (typeof marketplaceId === "string" && !creds.marketplaces.some((m) => m.marketplaceId === marketplaceId)) {
+        deps.logger.info("amazon order change: the order's marketplace is not this account's", { shop: event.shop, accountId, orderId, marketplaceId });
+        return;
+      }
       const channels = Object.fromEntries(creds.marketplaces.map((m) => [m.marketplaceId, m.channelCode]));
       await applyAmazonOrder(deps, event.shop, channels, order);
     },

@@ -70,6 +70,15 @@ describeEachDatabase("Amazon ORDER_CHANGE subscriptions", (tdb) => {
     ...over,
   });
   const connect = async (over: Partial<AmazonAccountInput> = {}, id?: string) => (await saveAmazonAccount(accountDeps(), SHOP, form(over), id)).id;
+  const connectIn = async (shop: string, over: Partial<AmazonAccountInput> = {}, id?: string) => (await saveAmazonAccount(accountDeps(), shop, form(over), id)).id;
+  const onlyUS = { marketplaces: [{ marketplaceId: US, channelCode: "amazon-us" }] };
+  const onlyCA = { marketplaces: [{ marketplaceId: CA, channelCode: "amazon-ca" }] };
+  const edit = { lwaClientSecret: "", refreshToken: "" };
+  // Checks a minute apart, as the scheduler runs them: the peer holds the seller to Amazon's 1 request/s (burst 5).
+  const ensure = async (shop: string, accountId: string) => {
+    clock.advance(60_000);
+    return ensureOrderNotifications(deps(), { shop, accountId });
+  };
   const row = (id: string) => tdb().handle.db.amazonAccount.findUniqueOrThrow({ where: { id } });
 
   async function start(opts: { refuseMarketplaceFilter?: boolean } = {}) {
@@ -263,5 +272,125 @@ describeEachDatabase("Amazon ORDER_CHANGE subscriptions", (tdb) => {
     expect(await handleOrderChangeMessage(d, "{not json", meta)).toEqual({ outcome: "unreadable", detail: "message m-1 is not JSON" });
     expect(await handleOrderChangeMessage(d, JSON.stringify({ NotificationType: "ORDER_CHANGE", Payload: {} }), meta)).toMatchObject({ outcome: "unreadable" });
     expect(await db.inboundEvent.count({ where: { source: "amazon.notification" } })).toBe(1);
+  });
+
+  it("two shops, one seller: one subscription for both shops' marketplaces, kept on every check (no flip-flop); one turns orders off → narrowed to the other's; both off → deleted", async () => {
+    await start();
+    const a = await connectIn(SHOP, onlyUS);
+    const b = await connectIn(OTHER, onlyCA);
+    await createNotificationDestinations(deps(), { sqsArn: QUEUE_ARN });
+
+    const first = await ensure(SHOP, a);
+    expect(first).toMatchObject({ outcome: "created", marketplaceFilter: true });
+    const subId = (first as { subscriptionId: string }).subscriptionId;
+    expect(peer.state.subscriptions.get("ORDER_CHANGE")!.processingDirective?.eventFilter?.marketplaceIds).toEqual([CA, US]);
+    // Each shop's check, again and again: the same union, so the same subscription.
+    for (const [shop, id] of [[OTHER, b], [SHOP, a], [OTHER, b], [SHOP, a]] as const) {
+      expect(await ensure(shop, id)).toMatchObject({ outcome: "kept", subscriptionId: subId });
+    }
+    expect(peer.stats().operations.createSubscription?.calls).toBe(1);
+    expect(peer.stats().operations.deleteSubscriptionById).toBeUndefined();
+    expect(peer.state.subscriptions.size).toBe(1);
+    expect(await row(a)).toMatchObject({ notificationsStatus: "subscribed", notificationsSubscriptionId: subId });
+    expect(await row(b)).toMatchObject({ notificationsStatus: "subscribed", notificationsSubscriptionId: subId });
+
+    // The US shop switches orders off: the CA shop still needs the subscription — narrowed to CA, not deleted.
+    await connectIn(SHOP, { ...edit, ...onlyUS, features: { orders: false } }, a);
+    const off = await ensure(SHOP, a);
+    expect(off).toMatchObject({ outcome: "off", reason: expect.stringMatching(/Orders are off for this account\. Seller A2NOTIFYSELLER1's ORDER_CHANGE subscription stays: another connected account uses it/) });
+    expect(peer.state.subscriptions.size).toBe(1);
+    const narrowed = peer.state.subscriptions.get("ORDER_CHANGE")!;
+    expect(narrowed.processingDirective?.eventFilter?.marketplaceIds).toEqual([CA]);
+    expect(await row(a)).toMatchObject({ notificationsStatus: "off", notificationsSubscriptionId: null });
+    // The CA shop's record follows the replacement, so its disconnect would delete the one that exists.
+    expect(await row(b)).toMatchObject({ notificationsStatus: "subscribed", notificationsSubscriptionId: narrowed.subscriptionId });
+    for (const [shop, id] of [[OTHER, b], [SHOP, a], [OTHER, b]] as const) await ensure(shop, id);
+    expect(peer.state.subscriptions.get("ORDER_CHANGE")!.subscriptionId).toBe(narrowed.subscriptionId);
+    expect(peer.stats().operations.createSubscription?.calls).toBe(2);
+
+    // Both off: nobody needs it.
+    await connectIn(OTHER, { ...edit, ...onlyCA, features: { orders: false } }, b);
+    expect(await ensure(OTHER, b)).toMatchObject({ outcome: "off", reason: "Orders are off for this account, so it has no ORDER_CHANGE subscription." });
+    expect(peer.state.subscriptions.size).toBe(0);
+    expect(await row(b)).toMatchObject({ notificationsStatus: "off", notificationsSubscriptionId: null });
+    expect(await ensure(SHOP, a)).toMatchObject({ outcome: "off" });
+    expect(peer.state.subscriptions.size).toBe(0);
+  });
+
+  it("two shops, one seller: a disconnect keeps the subscription the other shop needs and has it narrowed; the last one with orders on deletes it", async () => {
+    await start();
+    const { db } = tdb().handle;
+    const a = await connectIn(SHOP, onlyUS);
+    const b = await connectIn(OTHER, onlyCA);
+    await createNotificationDestinations(deps(), { sqsArn: QUEUE_ARN });
+    await ensure(SHOP, a);
+    await ensure(OTHER, b);
+
+    await disconnectAmazonAccount(accountDeps(), SHOP, a);
+    expect(await dropOrderNotifications(deps(), { shop: SHOP, accountId: a }, { attempt: 1, maxAttempts: 5 })).toEqual({ kept: "another connected account uses the same seller subscription" });
+    expect(peer.state.subscriptions.size).toBe(1);
+    expect(await row(a)).toMatchObject({ lwaClientSecretEnc: "", notificationsStatus: "off", notificationsSubscriptionId: null });
+    // The other shop's account is checked at the next scheduler run, which narrows it to CA.
+    expect(await accountsDueForNotifications(db, new Date(clock.now()))).toEqual([{ id: b, shop: OTHER }]);
+    expect(await ensure(OTHER, b)).toMatchObject({ outcome: "replaced" });
+    const narrowed = peer.state.subscriptions.get("ORDER_CHANGE")!;
+    expect(narrowed.processingDirective?.eventFilter?.marketplaceIds).toEqual([CA]);
+
+    await disconnectAmazonAccount(accountDeps(), OTHER, b);
+    expect(await dropOrderNotifications(deps(), { shop: OTHER, accountId: b }, { attempt: 1, maxAttempts: 5 })).toEqual({ deleted: true });
+    expect(peer.state.subscriptions.size).toBe(0);
+  });
+
+  it("two shops, one seller: a disconnect deletes the subscription when the other shop's account has orders off", async () => {
+    await start();
+    const a = await connectIn(SHOP, onlyUS);
+    const b = await connectIn(OTHER, { ...onlyCA, features: { orders: false } });
+    await createNotificationDestinations(deps(), { sqsArn: QUEUE_ARN });
+    await ensure(SHOP, a);
+    expect(await ensure(OTHER, b)).toMatchObject({ outcome: "off", reason: expect.stringContaining("subscription stays") });
+    expect(peer.state.subscriptions.get("ORDER_CHANGE")!.processingDirective?.eventFilter?.marketplaceIds).toEqual([US]);
+
+    await disconnectAmazonAccount(accountDeps(), SHOP, a);
+    expect(await dropOrderNotifications(deps(), { shop: SHOP, accountId: a }, { attempt: 1, maxAttempts: 5 })).toEqual({ deleted: true });
+    expect(peer.state.subscriptions.size).toBe(0);
+  });
+
+  it("messages for a seller two shops connect: each goes to the shop that lists its marketplace; to both when both list it; never to an account with orders off", async () => {
+    await start();
+    const { db } = tdb().handle;
+    const a = await connectIn(SHOP, onlyUS);
+    const b = await connectIn(OTHER, onlyCA);
+    const d = deps();
+    const bodyFor = (marketplaceId: string) => {
+      const [order] = peer.generateOrders(1, { fulfilledBy: "MERCHANT", marketplaceId, skus: [{ sku: "TEE-M", quantity: 1 }] });
+      return { orderId: order!.orderId, body: JSON.stringify(peer.state.notifications.find((n) => JSON.stringify(n).includes(order!.orderId))) };
+    };
+    const stored = async (shop: string) => (await db.inboundEvent.findMany({ where: { shop, source: "amazon.notification" }, select: { payload: true } })).map((e) => JSON.parse(e.payload) as { accountId: string; orderId: string }).map((p) => [p.accountId, p.orderId]).sort(byOrder);
+    const meta = { messageId: "m-1", receiveCount: 1 };
+    const byOrder = (x: string[], y: string[]) => x[1]!.localeCompare(y[1]!);
+
+    const us = bodyFor(US);
+    const ca = bodyFor(CA);
+    expect(await handleOrderChangeMessage(d, us.body, meta)).toEqual({ outcome: "accepted", detail: us.orderId });
+    expect(await handleOrderChangeMessage(d, ca.body, meta)).toEqual({ outcome: "accepted", detail: ca.orderId });
+    expect(await stored(SHOP)).toEqual([[a, us.orderId]]);
+    expect(await stored(OTHER)).toEqual([[b, ca.orderId]]);
+
+    // Both list US: each shop gets it (each shop's polling would read it too); a redelivery is a duplicate for both.
+    await connectIn(OTHER, { ...edit, marketplaces: [{ marketplaceId: CA, channelCode: "amazon-ca" }, { marketplaceId: US, channelCode: "amazon-us" }] }, b);
+    const both = bodyFor(US);
+    expect(await handleOrderChangeMessage(d, both.body, meta)).toEqual({ outcome: "accepted", detail: both.orderId });
+    expect(await handleOrderChangeMessage(d, both.body, { ...meta, receiveCount: 2 })).toEqual({ outcome: "duplicate", detail: both.orderId });
+    expect(await stored(SHOP)).toEqual([[a, us.orderId], [a, both.orderId]].sort(byOrder));
+    expect(await stored(OTHER)).toEqual([[b, ca.orderId], [b, both.orderId]].sort(byOrder));
+
+    // Orders off in the US shop: US notifications go to the other shop only; with both off, nobody takes them.
+    await connectIn(SHOP, { ...edit, ...onlyUS, features: { orders: false } }, a);
+    const later = bodyFor(US);
+    expect(await handleOrderChangeMessage(d, later.body, meta)).toEqual({ outcome: "accepted", detail: later.orderId });
+    expect((await stored(SHOP)).length).toBe(2);
+    expect(await stored(OTHER)).toContainEqual([b, later.orderId]);
+    await connectIn(OTHER, { ...edit, ...onlyCA, features: { orders: false } }, b);
+    expect(await handleOrderChangeMessage(d, bodyFor(CA).body, meta)).toEqual({ outcome: "ignored", detail: `orders are off for every account of seller ${SELLER}` });
   });
 });

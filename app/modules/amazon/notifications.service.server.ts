@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "#app/platform/db/client.server";
 import { writeOutboxMany } from "#app/platform/outbox.server";
-import { AMAZON_ENSURE_NOTIFICATIONS_JOB } from "./accounts.service.server";
-import { notificationsDue, type NotificationsStatus } from "./domain/notifications";
+import { AMAZON_ENSURE_NOTIFICATIONS_JOB, parseFeatures, parseMarketplaces } from "./accounts.service.server";
+import { notificationsDue, type NotificationsStatus, type SharingAccount } from "./domain/notifications";
 
 /**
  * The hub's side of ORDER_CHANGE notifications (docs/decisions/015-amazon-notifications-sqs.md):
@@ -95,6 +95,62 @@ export async function recordNotificationsState(
       notificationsFailures: state.status === "failed" ? { increment: 1 } : 0,
     },
   });
+}
+
+/** What identifies the one ORDER_CHANGE subscription Amazon keeps: the seller, through one application, in one region. */
+export interface SubscriptionKey {
+  sellerId: string;
+  region: string;
+  lwaClientId: string;
+}
+
+export interface SubscriptionGroupMember extends SharingAccount {
+  shop: string;
+  notificationsStatus: string;
+  subscriptionId: string | null;
+}
+
+/**
+ * The live accounts (any shop) that share the seller's subscription: the same seller, region and
+ * LWA application.  Within one shop a seller and region is one account, so several members means
+ * several shops connected to the same seller.  Oldest first.
+ */
+export async function subscriptionGroup(db: Db, key: SubscriptionKey): Promise<SubscriptionGroupMember[]> {
+  const rows = await db.amazonAccount.findMany({
+    where: { sellerId: key.sellerId, region: key.region, lwaClientId: key.lwaClientId, status: { in: ["connected", "error"] } },
+    select: { id: true, shop: true, features: true, marketplaces: true, notificationsStatus: true, notificationsSubscriptionId: true },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    shop: r.shop,
+    ordersOn: parseFeatures(r.features).orders,
+    marketplaceIds: parseMarketplaces(r.marketplaces).map((m) => m.marketplaceId),
+    notificationsStatus: r.notificationsStatus,
+    subscriptionId: r.notificationsSubscriptionId,
+  }));
+}
+
+/**
+ * After one account's check made or found the group's subscription: the other accounts that rely on
+ * it (orders on, subscribed) record its id too, so a later disconnect deletes the subscription that
+ * exists, not one replaced meanwhile.
+ */
+export async function shareSubscription(db: Db, accountIds: string[], s: { subscriptionId: string; destinationId: string }) {
+  if (accountIds.length === 0) return;
+  await db.amazonAccount.updateMany({
+    where: { id: { in: accountIds }, status: { in: ["connected", "error"] }, notificationsStatus: "subscribed" },
+    data: { notificationsSubscriptionId: s.subscriptionId, notificationsDestinationId: s.destinationId },
+  });
+}
+
+/**
+ * Have accounts' subscriptions checked at the next scheduler run (pending): after one of the group
+ * leaves (a disconnect, orders switched off), the subscription is narrowed to what the others need.
+ */
+export async function recheckNotifications(db: Db, accountIds: string[]) {
+  if (accountIds.length === 0) return;
+  await db.amazonAccount.updateMany({ where: { id: { in: accountIds }, status: { in: ["connected", "error"] } }, data: { notificationsStatus: "pending", notificationsFailures: 0 } });
 }
 
 /** Live accounts whose subscription should be checked now (pending, a failure's retry time, the daily check). */

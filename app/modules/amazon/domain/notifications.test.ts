@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { desiredSubscription, notificationsDue, planSubscription, refusesMarketplaceFilter, retryDelayMs } from "./notifications";
+import { desiredSubscription, notificationsDue, planSubscription, refusesMarketplaceFilter, retryDelayMs, sharedSubscriptionNeeds } from "./notifications";
 
 const US = "ATVPDKIKX0DER";
 const CA = "A2EUQ1WTGCTBG2";
@@ -27,9 +27,8 @@ describe("planSubscription", () => {
     expect(planSubscription(null, want)).toEqual({ action: "create" });
   });
 
-  it("keeps one that delivers at least what the account needs: same filter, a wider one, or none at all", () => {
+  it("keeps one that delivers what the accounts need: the same filter (in any order), or none at all", () => {
     expect(planSubscription(sub({ processingDirective: { eventFilter: { eventFilterType: "ORDER_CHANGE", marketplaceIds: [US, CA], orderChangeTypes: ["OrderStatusChange", "BuyerRequestedChange"] } } }), want)).toEqual({ action: "keep" });
-    expect(planSubscription(sub({ processingDirective: { eventFilter: { eventFilterType: "ORDER_CHANGE", marketplaceIds: [US, CA, MX] } } }), want)).toEqual({ action: "keep" });
     // getSubscription without a processingDirective (a subscription made without filters): everything.
     expect(planSubscription(sub(), want)).toEqual({ action: "keep" });
   });
@@ -38,10 +37,25 @@ describe("planSubscription", () => {
     expect(planSubscription(sub({ destinationId: "dest-old" }), want)).toEqual({ action: "replace", subscriptionId: "sub-1", why: "it delivers to destination dest-old, not dest-1" });
     expect(planSubscription(sub({ payloadVersion: "2.0" }), want)).toEqual({ action: "replace", subscriptionId: "sub-1", why: "it uses payload version 2.0, not 1.0" });
     expect(planSubscription(sub({ processingDirective: { eventFilter: { marketplaceIds: [US] } } }), want)).toEqual({ action: "replace", subscriptionId: "sub-1", why: `it leaves out marketplace ${CA}` });
+    // Wider than needed (a marketplace removed, or the account that listed it switched orders off): narrowed.
+    expect(planSubscription(sub({ processingDirective: { eventFilter: { eventFilterType: "ORDER_CHANGE", marketplaceIds: [US, CA, MX] } } }), want)).toEqual({ action: "replace", subscriptionId: "sub-1", why: `it includes marketplace ${MX}, which no account with orders on needs any more` });
     expect(planSubscription(sub({ processingDirective: { eventFilter: { orderChangeTypes: ["BuyerRequestedChange"] } } }), want)).toEqual({ action: "replace", subscriptionId: "sub-1", why: "it leaves out change type OrderStatusChange" });
     expect(planSubscription(sub({ processingDirective: { filterExpression: "x == `y`" } }), want)).toMatchObject({ action: "replace" });
     const all = desiredSubscription({ destinationId: "dest-1", marketplaceIds: [US], marketplaceFilter: false });
     expect(planSubscription(sub({ processingDirective: { eventFilter: { marketplaceIds: [US] } } }), all)).toEqual({ action: "replace", subscriptionId: "sub-1", why: "it is limited to some marketplaces and the account needs all" });
+  });
+});
+
+describe("sharedSubscriptionNeeds", () => {
+  it("is the union (sorted, once each) of the marketplaces of the accounts with orders on", () => {
+    expect(sharedSubscriptionNeeds([{ id: "a", ordersOn: true, marketplaceIds: [US] }, { id: "b", ordersOn: true, marketplaceIds: [CA, US] }, { id: "c", ordersOn: false, marketplaceIds: [MX] }])).toEqual({ needed: true, marketplaceIds: [CA, US], accountIds: ["a", "b"] });
+    // The same accounts in another order (another shop's ensure run): the same answer, so no flip-flop.
+    expect(sharedSubscriptionNeeds([{ id: "b", ordersOn: true, marketplaceIds: [US, CA] }, { id: "a", ordersOn: true, marketplaceIds: [US] }]).marketplaceIds).toEqual([CA, US]);
+  });
+
+  it("nobody with orders on: not needed", () => {
+    expect(sharedSubscriptionNeeds([{ id: "a", ordersOn: false, marketplaceIds: [US] }])).toEqual({ needed: false, marketplaceIds: [], accountIds: [] });
+    expect(sharedSubscriptionNeeds([])).toEqual({ needed: false, marketplaceIds: [], accountIds: [] });
   });
 });
 

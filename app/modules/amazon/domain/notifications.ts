@@ -51,12 +51,34 @@ export interface ExistingSubscription {
 
 export type SubscriptionPlan = { action: "keep" } | { action: "create" } | { action: "replace"; subscriptionId: string; why: string };
 
+/** One live account of a seller subscription's group (same seller, region and LWA application). */
+export interface SharingAccount {
+  id: string;
+  ordersOn: boolean;
+  marketplaceIds: string[];
+}
+
 /**
- * What to do about the seller's current subscription (null: none).  Kept when it delivers every
- * notification the account needs to this destination — a subscription without a marketplace or
- * change-type filter delivers more than needed, which the handler drops; replaced (delete, then
- * create) when it would miss some: another destination (a new queue), another payload version, a
- * marketplace the account added, a change type left out, or a filter expression the hub did not set.
+ * What one subscription must cover when several accounts share it.  Amazon keeps one ORDER_CHANGE
+ * subscription per (seller, application): two shops connecting the same seller through the same
+ * application share it, so it is made for the union of the marketplaces of every account with
+ * orders on — each account's own list would have the shops replace it in turn, each with its own
+ * filter.  `needed: false` (no account has orders on): there should be none.
+ */
+export function sharedSubscriptionNeeds(accounts: SharingAccount[]): { needed: boolean; marketplaceIds: string[]; accountIds: string[] } {
+  const on = accounts.filter((a) => a.ordersOn);
+  return { needed: on.length > 0, marketplaceIds: [...new Set(on.flatMap((a) => a.marketplaceIds))].sort(), accountIds: on.map((a) => a.id) };
+}
+
+/**
+ * What to do about the seller's current subscription (null: none).  Kept when it delivers exactly
+ * what the accounts need to this destination — a subscription without a marketplace or change-type
+ * filter delivers more than needed (the fallback when Amazon refuses the marketplace filter), which
+ * the handler drops; replaced (delete, then create) when it would miss some: another destination (a
+ * new queue), another payload version, a marketplace an account added, a change type left out, or a
+ * filter expression the hub did not set; and when its marketplace filter names a marketplace no
+ * account needs any more (removed, or its account's orders switched off), so the filter follows the
+ * accounts both ways and the same accounts always give the same plan.
  */
 export function planSubscription(current: ExistingSubscription | null, desired: SubscriptionBody): SubscriptionPlan {
   if (!current) return { action: "create" };
@@ -71,6 +93,8 @@ export function planSubscription(current: ExistingSubscription | null, desired: 
     const missing = (want ?? []).filter((m) => !has.includes(m));
     if (!want) return replace("it is limited to some marketplaces and the account needs all");
     if (missing.length) return replace(`it leaves out marketplace ${missing.join(", ")}`);
+    const extra = has.filter((m) => !want.includes(m));
+    if (extra.length) return replace(`it includes marketplace ${extra.join(", ")}, which no account with orders on needs any more`);
   }
   const types = directive?.eventFilter?.orderChangeTypes;
   if (types && types.length > 0) {
