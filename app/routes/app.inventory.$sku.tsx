@@ -40,6 +40,7 @@ export const loader = async ({ request, params, context }: LoaderFunctionArgs) =
       incoming: l.incoming,
       held: l.held,
     })),
+    totals: detail.totals,
     ats: detail.ats.map((a) => ({
       channelId: a.channelId,
       channelName: a.channelName,
@@ -101,8 +102,7 @@ function Sellable({ value }: { value: number }) {
   return <>{value}</>;
 }
 
-function StockByLocation({ levels }: { levels: ReturnType<typeof useLoaderData<typeof loader>>["levels"] }) {
-  const sum = (f: (l: (typeof levels)[number]) => number) => levels.reduce((n, l) => n + f(l), 0);
+function StockByLocation({ levels, totals }: { levels: ReturnType<typeof useLoaderData<typeof loader>>["levels"]; totals: ReturnType<typeof useLoaderData<typeof loader>>["totals"] }) {
   return (
     <SectionCard title="Stock by location" padding="0">
       <Box padding="400" paddingBlockEnd="200">
@@ -135,14 +135,16 @@ function StockByLocation({ levels }: { levels: ReturnType<typeof useLoaderData<t
             l.held,
             <Sellable key="sellable" value={l.available - l.held} />,
           ])}
-          totals={["", sum((l) => l.onHand), sum((l) => l.available), sum((l) => l.committed), sum((l) => l.reserved), sum((l) => l.safetyStock), sum((l) => l.damaged), sum((l) => l.incoming), sum((l) => l.held), sum((l) => l.available - l.held)]}
+          // The hub's own locations only: read-only marketplace locations each mirror one marketplace's
+          // report, pooled FBA stock appears in several, and none of it is sellable here (ownStockTotals).
+          totals={["", totals.onHand, totals.available, totals.committed, totals.reserved, totals.safetyStock, totals.damaged, totals.incoming, totals.held, totals.sellable]}
           showTotalsInFooter
-          totalsName={{ singular: "Total", plural: "Total" }}
+          totalsName={totals.readOnlyLeftOut > 0 ? { singular: "Total (without read-only)", plural: "Total (without read-only)" } : { singular: "Total", plural: "Total" }}
         />
       )}
       <Box padding="400" paddingBlockStart="200">
         <Text as="p" variant="bodySm" tone="subdued">
-          Sellable = available − held. Read-only stock is managed by its marketplace and is never sold by other channels.
+          Sellable = available − held. Read-only stock is managed by its marketplace and is never sold by other channels; it is not added into the total, because each read-only location shows one marketplace's report and marketplaces that pool stock (Amazon FBA across North America or Europe) report the same units.
         </Text>
       </Box>
     </SectionCard>
@@ -261,7 +263,7 @@ export default function SkuPage() {
       fullWidth
     >
       <Layout>
-        <Layout.Section>{d.isKit ? <KitComponents components={d.kitComponents} /> : <StockByLocation levels={d.levels} />}</Layout.Section>
+        <Layout.Section>{d.isKit ? <KitComponents components={d.kitComponents} /> : <StockByLocation levels={d.levels} totals={d.totals} />}</Layout.Section>
         <Layout.Section>
           <SectionCard title="Available to sell by channel">
             <BlockStack gap="400">

@@ -3,6 +3,7 @@ import { fbaLocationName, mapFbaSummaries } from "#connectors/amazon/mappers/ind
 import {
   amazonCredentials,
   applyFbaLevels,
+  clearRetiredFbaLocations,
   connectedAmazonAccounts,
   loadFbaWatermark,
   markAmazonAccountError,
@@ -31,6 +32,10 @@ import { isConnectorError } from "#connectors/core/errors";
  * complete read minus WATERMARK_OVERLAP_MS, so only summaries Amazon changed since come back
  * (https://developer-docs.amazon.com/sp-api/docs/fba-inventory-api-v1-reference#getinventorysummaries).
  * Without an account (the recurring run): one job per connected account with fbaInventory on.
+ *
+ * A marketplace removed from the account (or the home moving to another marketplace) leaves its
+ * location's figures unread: saveAmazonAccount records it and clearRetiredFbaLocations zeroes them
+ * (ledger entries naming the marketplace), retried at the start of this job until done.
  *
  * Why a location per marketplace, not one: marketplaces of a region can report the same units
  * (Pan-European FBA, remote fulfilment), and the same variant listed in two marketplaces would have
@@ -85,6 +90,8 @@ export async function syncAmazonFbaInventory(deps: AmazonFbaDeps, job: { shop?: 
     if (isDomainError(e) && e.kind === "NOT_FOUND") return { skipped: `Amazon account ${accountId} is not connected` };
     throw e;
   }
+  // Locations of marketplaces the account no longer reads there, if the save could not clear them.
+  await clearRetiredFbaLocations(deps, shop, accountId);
   if (!creds.features.fbaInventory) return { skipped: "FBA inventory is off for this account" };
   if (creds.marketplaces.length === 0) return { skipped: "the account lists no marketplace" };
   const client = deps.clientFor(creds);

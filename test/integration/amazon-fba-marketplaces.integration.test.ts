@@ -9,6 +9,7 @@ import { startAmazonSandbox, type AmazonSandbox } from "#connectors/amazon/sandb
 import { fakeClock } from "#connectors/amazon/sandbox/test-fixtures";
 import { createMemoryBucketStore, createTokenBuckets } from "#connectors/core/token-bucket";
 import { saveAmazonAccount, type AmazonAccountInput, type AmazonCredentials } from "#app/modules/amazon/index";
+import { getSkuDetail, listInventory } from "#app/modules/inventory/index";
 import { createSecretBox, parseKeyring } from "#app/platform/crypto.server";
 import type { Db } from "#app/platform/db/client.server";
 import { syncAmazonFbaInventory, type AmazonFbaDeps, type FbaSyncReport } from "#app/workflows/amazon-fba.server";
@@ -206,5 +207,93 @@ describeEachDatabase("Amazon FBA inventory, several marketplaces", (tdb) => {
       [`fba_inventory:${CA}`, true, null],
       [`fba_inventory:${US}`, false, "Amazon.com read broke"],
     ]);
+  });
+
+  it("the FBA locations of several marketplaces are not added into the SKU's totals, its inventory-list row or any channel's ATS; each is shown on its own", async () => {
+    const { db } = tdb().handle;
+    await save([{ marketplaceId: US, channelCode: "amazon-us" }, { marketplaceId: CA, channelCode: "amazon-ca" }], accountId);
+    await syncAmazonFbaInventory(deps(), { shop: SHOP, accountId });
+    const west = await db.location.findFirstOrThrow({ where: { shop: SHOP, name: "West" } });
+    await db.inventoryLevel.updateMany({ where: { shop: SHOP, locationId: west.id, variantId: variants["FBA-A"]! }, data: { available: 4, onHand: 4 } });
+    if ((await db.inventoryLevel.count({ where: { shop: SHOP, locationId: west.id, variantId: variants["FBA-A"]! } })) === 0) {
+      await db.inventoryLevel.create({ data: { id: randomUUID(), shop: SHOP, locationId: west.id, variantId: variants["FBA-A"]!, available: 4, onHand: 4 } });
+    }
+
+    const detail = await getSkuDetail(db, SHOP, "FBA-A");
+    // Both FBA locations are listed (10 each: pooled North American stock may be the same units)…
+    expect(detail.levels.filter((l) => l.readOnly).map((l) => [l.locationName, l.available])).toEqual([
+      [FBA_LOCATION_NAME, 10],
+      [CA_LOCATION, 10],
+    ]);
+    // …and the total is the hub's own stock: not 24.
+    expect(detail.totals).toMatchObject({ available: 4, onHand: 4, sellable: 4, readOnlyLeftOut: 2 });
+    const row = (await listInventory(db, SHOP, { q: "FBA-A" })).rows.find((r) => r.sku === "FBA-A")!;
+    expect(row).toMatchObject({ available: 4, onHand: 4, sellable: 4 });
+    // One FBA location picked in the list: that location's own figures.
+    const ca = await db.location.findFirstOrThrow({ where: { shop: SHOP, name: CA_LOCATION } });
+    expect((await listInventory(db, SHOP, { q: "FBA-A", locationId: ca.id })).rows.find((r) => r.sku === "FBA-A")).toMatchObject({ available: 10 });
+    // No channel sells FBA stock: ATS counts West only.
+    for (const a of detail.ats) {
+      expect(a.explanation.pool).toBeLessThanOrEqual(4);
+      expect(a.explanation.locations.filter((l) => l.counted).map((l) => l.locationName)).not.toContain(CA_LOCATION);
+    }
+  });
+
+  it("a marketplace removed: its FBA location is zeroed with ledger entries naming it; added back, its next read is full and the figures return", async () => {
+    const { db } = tdb().handle;
+    await save([{ marketplaceId: US, channelCode: "amazon-us" }, { marketplaceId: CA, channelCode: "amazon-ca" }], accountId);
+    await syncAmazonFbaInventory(deps(), { shop: SHOP, accountId });
+    expect(await levels(db, CA_LOCATION)).toEqual({ "FBA-A": 10, "FBA-B": 20 });
+
+    clock.advance(10 * 60_000);
+    await save([{ marketplaceId: US, channelCode: "amazon-us" }], accountId);
+    expect(await levels(db, CA_LOCATION)).toEqual({ "FBA-A": 0, "FBA-B": 0 });
+    const ca = await db.location.findFirstOrThrow({ where: { shop: SHOP, name: CA_LOCATION } });
+    const cleared = await db.inventoryLedgerEntry.findMany({ where: { shop: SHOP, locationId: ca.id, reference: { contains: ":retire:" } } });
+    expect(cleared.length).toBeGreaterThan(0);
+    expect(cleared.every((e) => e.resulting === 0 && /Amazon FBA stock of Amazon\.ca is no longer read into Amazon FBA \(Amazon\.ca\)/.test(e.reason))).toBe(true);
+    // The home location is untouched, and nothing is left to clear (the save did it).
+    expect(await levels(db, FBA_LOCATION_NAME)).toEqual({ "FBA-A": 10, "FBA-B": 20, "FBA-C": 30 });
+    expect((await db.amazonSyncState.findMany({ where: { accountId }, select: { stream: true } })).map((s) => s.stream)).toEqual([`fba_inventory:${US}`]);
+
+    // Added back: read in full, and the unchanged summaries (same lastUpdatedTime as before) apply again.
+    clock.advance(10 * 60_000);
+    await save([{ marketplaceId: US, channelCode: "amazon-us" }, { marketplaceId: CA, channelCode: "amazon-ca" }], accountId);
+    calls.length = 0;
+    await syncAmazonFbaInventory(deps(), { shop: SHOP, accountId });
+    expect(calls.map((c) => [c.marketplaceId, c.startDateTime === null])).toEqual([
+      [US, false],
+      [CA, true],
+    ]);
+    expect(await levels(db, CA_LOCATION)).toEqual({ "FBA-A": 10, "FBA-B": 20 });
+  });
+
+  it("the home marketplace removed: \"Amazon FBA\" is cleared before the new home's full read, so SKUs the new home does not report do not keep the old figures", async () => {
+    const { db } = tdb().handle;
+    await save([{ marketplaceId: US, channelCode: "amazon-us" }, { marketplaceId: CA, channelCode: "amazon-ca" }], accountId);
+    await syncAmazonFbaInventory(deps(), { shop: SHOP, accountId });
+    expect(await levels(db, FBA_LOCATION_NAME)).toEqual({ "FBA-A": 10, "FBA-B": 20, "FBA-C": 30 });
+
+    clock.advance(10 * 60_000);
+    await save([{ marketplaceId: CA, channelCode: "amazon-ca" }], accountId);
+    // Both locations cleared: "Amazon FBA" now mirrors Amazon.ca, whose own location is no longer read.
+    expect(await levels(db, FBA_LOCATION_NAME)).toEqual({ "FBA-A": 0, "FBA-B": 0, "FBA-C": 0 });
+    expect(await levels(db, CA_LOCATION)).toEqual({ "FBA-A": 0, "FBA-B": 0 });
+    await syncAmazonFbaInventory(deps(), { shop: SHOP, accountId });
+    // FBA-C is not listed on Amazon.ca: 0, not Amazon.com's stale 30.
+    expect(await levels(db, FBA_LOCATION_NAME)).toEqual({ "FBA-A": 10, "FBA-B": 20, "FBA-C": 0 });
+  });
+
+  it("clearing that could not finish at the save is done by the next FBA read", async () => {
+    const { db } = tdb().handle;
+    await save([{ marketplaceId: US, channelCode: "amazon-us" }, { marketplaceId: CA, channelCode: "amazon-ca" }], accountId);
+    await syncAmazonFbaInventory(deps(), { shop: SHOP, accountId });
+    // As if the process stopped between the save's commit and the clearing: the marker is left.
+    await db.amazonSyncState.create({ data: { id: randomUUID(), shop: SHOP, accountId, stream: `fba_retire:${CA}|${CA_LOCATION}` } });
+    await db.amazonAccount.update({ where: { id: accountId }, data: { marketplaces: JSON.stringify([{ marketplaceId: US, channelCode: "amazon-us" }]) } });
+    clock.advance(10 * 60_000);
+    await syncAmazonFbaInventory(deps(), { shop: SHOP, accountId });
+    expect(await levels(db, CA_LOCATION)).toEqual({ "FBA-A": 0, "FBA-B": 0 });
+    expect(await db.amazonSyncState.count({ where: { accountId, stream: { startsWith: "fba_retire:" } } })).toBe(0);
   });
 });

@@ -7,7 +7,7 @@ import { writeOutbox } from "#app/platform/outbox.server";
 import { listChannelsWithOverrides } from "#app/modules/inventory/index";
 import { DEFAULT_FEATURES, maskSecret, validateAccountInput, type AmazonAccountInput, type AmazonFeatures } from "./domain/account";
 import { marketplaceById, type AmazonRegion } from "./domain/marketplaces";
-import { forgetFbaWatermarks } from "./fba.service.server";
+import { clearRetiredFbaLocations, forgetFbaWatermarks, retireFbaMarketplaces } from "./fba.service.server";
 
 /** Tables this area owns that carry a `shop` column (the purge workflow must cover them). */
 export const AMAZON_TENANT_MODELS = ["AmazonAccount", "AmazonSyncState", "AmazonListingQuantity", "AmazonFeed", "AmazonShipmentConfirmation"] as const;
@@ -173,9 +173,18 @@ export async function saveAmazonAccount(deps: AmazonAccountsDeps, shop: string, 
   const saved = await deps.db.$transaction(async (tx) => {
     const r = row ? await tx.amazonAccount.update({ where: { id }, data }) : await tx.amazonAccount.create({ data: { id, shop, ...data } });
     if (homeMoved) await forgetFbaWatermarks(tx, shop, id, marketplaces[0]!.marketplaceId);
+    // A marketplace removed (or moved off the home location): its FBA figures would stay as they were.
+    await retireFbaMarketplaces(tx, shop, id, before, marketplaces.map((m) => m.marketplaceId));
     await writeOutbox(tx, { shop, topic: AMAZON_ENSURE_NOTIFICATIONS_JOB, payload: { shop, accountId: id }, jobKey: `amazon-notifications:${id}` });
     return r;
   });
+  try {
+    const cleared = await clearRetiredFbaLocations(deps, shop, id);
+    if (cleared.length) deps.logger?.info("amazon fba locations cleared", { shop, accountId: id, cleared });
+  } catch (e) {
+    // Recorded in the transaction above: the account's next FBA read clears them first.
+    deps.logger?.warn("amazon fba locations not cleared yet", { shop, accountId: id, err: e instanceof Error ? e.message : String(e) });
+  }
   deps.logger?.info("amazon account saved", { shop, accountId: id, region: v.region, sellerId: v.sellerId, marketplaces: v.marketplaces.length, reconnected: row !== null && row.status === "disconnected" });
   return toView(deps.secrets, saved);
 }

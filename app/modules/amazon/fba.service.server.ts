@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { FbaLevel } from "#connectors/amazon/mappers/index";
-import { FBA_LOCATION_NAME } from "#connectors/amazon/mappers/index";
+import { FBA_LOCATION_NAME, fbaLocationName } from "#connectors/amazon/mappers/index";
 import type { Db, DbTx } from "#app/platform/db/client.server";
-import { applyLevelUpdates, ensureMarketplaceLocation, type LevelUpdate } from "#app/modules/inventory/index";
+import { applyLevelUpdates, ensureMarketplaceLocation, marketplaceLocationId, type LevelUpdate } from "#app/modules/inventory/index";
+import { marketplaceById } from "./domain/marketplaces";
 
 /**
  * FBA stock in (issue 6 item 6): Amazon's fulfilment-centre quantities mirrored at read-only
@@ -108,4 +109,107 @@ export async function applyFbaLevels(deps: { db: Db; now: () => Date }, args: { 
     report.changed += out.filter((o) => o.applied && o.changed.length > 0).length;
   }
   return report;
+}
+
+/**
+ * Where each marketplace of an account's list has its FBA stock mirrored: the first (home) at
+ * "Amazon FBA", each further one at its own (fbaLocationName).
+ */
+export function fbaLocationsOf(marketplaceIds: readonly string[]): { marketplaceId: string; location: string }[] {
+  return marketplaceIds.map((marketplaceId, i) => ({ marketplaceId, location: fbaLocationName(marketplaceId, i === 0) }));
+}
+
+/** A marker (an AmazonSyncState row) for an FBA location whose figures must be cleared: `fba_retire:<marketplace>|<location>`. */
+const RETIRE = "fba_retire:";
+const FBA_QUANTITIES_ZERO = { available: 0, committed: 0, reserved: 0, damaged: 0, quality_control: 0, incoming: 0, on_hand: 0 } as const;
+
+/**
+ * An account's marketplace list changed (saveAmazonAccount, in its transaction): each marketplace
+ * whose FBA figures no longer go where they went — removed from the account, or moved between the
+ * home "Amazon FBA" and its own location because the home changed — leaves figures nobody updates
+ * any more.  Recorded here, cleared by clearRetiredFbaLocations (right after the save, and again at
+ * the start of every FBA read until done); its watermark goes too, so if it comes back its first
+ * read is full.
+ */
+export async function retireFbaMarketplaces(tx: DbTx, shop: string, accountId: string, before: readonly string[], after: readonly string[]) {
+  const now = fbaLocationsOf(after);
+  const gone = fbaLocationsOf(before).filter((b) => !now.some((a) => a.marketplaceId === b.marketplaceId && a.location === b.location));
+  for (const g of gone) {
+    const stream = `${RETIRE}${g.marketplaceId}|${g.location}`;
+    await tx.amazonSyncState.upsert({ where: { accountId_stream: { accountId, stream } }, create: { id: randomUUID(), shop, accountId, stream }, update: {} });
+    await tx.amazonSyncState.deleteMany({ where: { shop, accountId, stream: fbaStream(g.marketplaceId) } });
+  }
+  return gone;
+}
+
+/**
+ * Clear what retireFbaMarketplaces recorded: every level at the location goes to zero through the
+ * inventory module (a ledger entry per quantity, the reason naming the marketplace), unless another
+ * connected account of the shop with FBA inventory on still mirrors a marketplace there (its figures
+ * are its own).  The levels keep their `sourceUpdatedAt`: a later read of the same marketplace
+ * (re-added) carries Amazon's lastUpdatedTime, which is not older, so it applies — a zeroing stamped
+ * "now" would make every unchanged summary look older and be ignored.  Idempotent.
+ */
+export async function clearRetiredFbaLocations(deps: { db: Db; now: () => Date }, shop: string, accountId: string): Promise<{ location: string; zeroed: number; kept?: string }[]> {
+  const { db } = deps;
+  const markers = await db.amazonSyncState.findMany({ where: { shop, accountId, stream: { startsWith: RETIRE } }, orderBy: { stream: "asc" } });
+  if (markers.length === 0) return [];
+  const others = await db.amazonAccount.findMany({ where: { shop, id: { not: accountId }, status: { in: ["connected", "error"] } }, select: { id: true, features: true, marketplaces: true } });
+  const othersAt = new Set(
+    others
+      .filter((o) => parseFbaOn(o.features))
+      .flatMap((o) => fbaLocationsOf(parseMarketplaceIds(o.marketplaces)).map((l) => l.location)),
+  );
+  const done: { location: string; zeroed: number; kept?: string }[] = [];
+  for (const marker of markers) {
+    const [marketplaceId, location] = marker.stream.slice(RETIRE.length).split("|") as [string, string];
+    let zeroed = 0;
+    if (othersAt.has(location)) {
+      done.push({ location, zeroed, kept: "another connected Amazon account of this shop mirrors its FBA stock there" });
+    } else {
+      const name = marketplaceById(marketplaceId)?.name ?? marketplaceId;
+      const locationId = (await db.location.findFirst({ where: { shop, id: marketplaceLocationId(shop, location) }, select: { id: true } }))?.id ?? (await db.location.findFirst({ where: { shop, name: location, readOnly: true }, select: { id: true } }))?.id;
+      if (locationId) {
+        const levels = await db.inventoryLevel.findMany({
+          where: { shop, locationId, OR: [{ available: { not: 0 } }, { committed: { not: 0 } }, { reserved: { not: 0 } }, { damaged: { not: 0 } }, { qualityControl: { not: 0 } }, { incoming: { not: 0 } }, { onHand: { not: 0 } }] },
+          select: { variantId: true, sourceUpdatedAt: true },
+        });
+        const updates: LevelUpdate[] = levels.map((l) => ({
+          shop,
+          variantId: l.variantId,
+          locationId,
+          quantities: { ...FBA_QUANTITIES_ZERO },
+          sourceUpdatedAt: l.sourceUpdatedAt ?? deps.now(),
+          source: "marketplace",
+          reason: `Amazon FBA stock of ${name} is no longer read into ${location} (the marketplace was removed from the account, or the account's first marketplace changed): cleared`,
+          reference: `amazon:${accountId}:retire:${marketplaceId}`,
+          actor: "amazon-fba",
+        }));
+        for (let at = 0; at < updates.length; at += LEVELS_PER_BATCH) {
+          const out = await applyLevelUpdates(deps, updates.slice(at, at + LEVELS_PER_BATCH));
+          zeroed += out.filter((o) => o.applied && o.changed.length > 0).length;
+        }
+      }
+      done.push({ location, zeroed });
+    }
+    await db.amazonSyncState.deleteMany({ where: { id: marker.id } });
+  }
+  return done;
+}
+
+function parseFbaOn(features: string): boolean {
+  try {
+    return (JSON.parse(features) as { fbaInventory?: unknown }).fbaInventory !== false;
+  } catch {
+    return true;
+  }
+}
+
+function parseMarketplaceIds(raw: string): string[] {
+  try {
+    const v = JSON.parse(raw) as unknown;
+    return Array.isArray(v) ? (v as { marketplaceId: string }[]).map((m) => m.marketplaceId) : [];
+  } catch {
+    return [];
+  }
 }

@@ -47,7 +47,7 @@ export {
   type ListingQuantityStatus,
   type StoredIssue,
 } from "./listings.service.server";
-export { FBA_STREAM, fbaStream, loadFbaWatermark, saveFbaWatermark, recordFbaRunError, forgetFbaWatermarks, applyFbaLevels, type FbaApplyReport } from "./fba.service.server";
+export { FBA_STREAM, fbaStream, loadFbaWatermark, saveFbaWatermark, recordFbaRunError, forgetFbaWatermarks, applyFbaLevels, clearRetiredFbaLocations, type FbaApplyReport } from "./fba.service.server";
 export { recoverInterruptedFeeds } from "./listings.service.server";
 export {
   ORDER_CHANGE_PAYLOAD_VERSION,

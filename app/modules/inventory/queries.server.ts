@@ -4,6 +4,48 @@ import { computeAts } from "./domain/ats";
 import type { AtsResult } from "./domain/types";
 import { findVariantBySku, listChannels, listOverrides, loadSkuStock, splitTags, toChannelPolicy } from "./inventory.repository.server";
 
+/** The figures a stock table adds up across locations. */
+export interface StockTotals {
+  onHand: number;
+  available: number;
+  committed: number;
+  reserved: number;
+  safetyStock: number;
+  damaged: number;
+  incoming: number;
+  held: number;
+  /** available - held */
+  sellable: number;
+}
+
+/**
+ * A SKU's stock across locations, as a merchant reads a "Total": the locations the hub counts and
+ * sells from.  Read-only marketplace locations (Amazon FBA) are left out: each mirrors one
+ * marketplace's report of Amazon's own stock, marketplaces that pool stock (North American remote
+ * fulfilment, Pan-European FBA) report the same units in each, and none of it can be sold by the
+ * hub's channels (ATS and routing leave them out too) — adding them in would count pooled units
+ * twice and show stock the hub cannot sell.  They are listed on their own, per location.
+ */
+export function ownStockTotals(levels: readonly (Omit<StockTotals, "sellable"> & { readOnly: boolean })[]): StockTotals & { readOnlyLeftOut: number } {
+  const t: StockTotals & { readOnlyLeftOut: number } = { onHand: 0, available: 0, committed: 0, reserved: 0, safetyStock: 0, damaged: 0, incoming: 0, held: 0, sellable: 0, readOnlyLeftOut: 0 };
+  for (const l of levels) {
+    if (l.readOnly) {
+      t.readOnlyLeftOut++;
+      continue;
+    }
+    t.onHand += l.onHand;
+    t.available += l.available;
+    t.committed += l.committed;
+    t.reserved += l.reserved;
+    t.safetyStock += l.safetyStock;
+    t.damaged += l.damaged;
+    t.incoming += l.incoming;
+    t.held += l.held;
+  }
+  t.sellable = t.available - t.held;
+  return t;
+}
+
 /** Everything a person wants to know about one SKU: stock per location, ATS per channel and why, history. */
 export async function getSkuDetail(db: Db, shop: string, sku: string, opts: { ledgerLimit?: number } = {}) {
   const variant = await findVariantBySku(db, shop, sku);
@@ -28,6 +70,9 @@ export async function getSkuDetail(db: Db, shop: string, sku: string, opts: { le
   const listingRows = await db.channelListing.findMany({ where: { shop, variantId: variant.id } });
   const listings = listingRows.map((l) => ({ channelId: l.channelId, channelName: channels.find((c) => c.id === l.channelId)?.name ?? l.channelId, externalSku: l.externalSku, externalId: l.externalId, status: l.status }));
   const kitComponents = variant.isKit ? stock.components.map((c) => ({ sku: c.sku, quantity: c.quantity })) : [];
+  const levels = levelRows
+    .map((l) => ({ ...l, locationName: locName.get(l.locationId)?.name ?? l.locationId, locationKind: locName.get(l.locationId)?.kind ?? "?", readOnly: locName.get(l.locationId)?.readOnly ?? false }))
+    .sort((a, b) => a.locationName.localeCompare(b.locationName));
   return {
     sku: variant.sku,
     title: `${product?.title ?? ""}${variant.title && variant.title !== "Default" ? ` — ${variant.title}` : ""}`,
@@ -35,9 +80,9 @@ export async function getSkuDetail(db: Db, shop: string, sku: string, opts: { le
     isKit: variant.isKit,
     kitComponents,
     listings,
-    levels: levelRows
-      .map((l) => ({ ...l, locationName: locName.get(l.locationId)?.name ?? l.locationId, locationKind: locName.get(l.locationId)?.kind ?? "?", readOnly: locName.get(l.locationId)?.readOnly ?? false }))
-      .sort((a, b) => a.locationName.localeCompare(b.locationName)),
+    levels,
+    /** Across the hub's own locations only: read-only marketplace locations are not added in (ownStockTotals). */
+    totals: ownStockTotals(levels),
     ats,
     ledger: ledger.map((e) => ({ ...e, locationName: locName.get(e.locationId)?.name ?? e.locationId })),
     reservations,
@@ -54,7 +99,11 @@ export interface InventoryListFilter {
   pageSize?: number;
 }
 
-/** The inventory list: one row per SKU with totals, searchable by SKU or title. */
+/**
+ * The inventory list: one row per SKU with totals, searchable by SKU or title.  Totals over all
+ * locations leave out read-only marketplace locations (see ownStockTotals); filtered to one
+ * location, the row is that location's figures, whatever its kind.
+ */
 export async function listInventory(db: Db, shop: string, f: InventoryListFilter) {
   const pageSize = Math.min(Math.max(f.pageSize ?? 50, 1), 200);
   const page = Math.max(f.page ?? 1, 1);
@@ -65,7 +114,9 @@ export async function listInventory(db: Db, shop: string, f: InventoryListFilter
     ...(q ? { OR: [{ sku: { contains: q } }, { title: { contains: q } }, { productId: { in: products.map((p) => p.id) } }] } : {}),
   };
   const variants = await db.variant.findMany({ where, orderBy: { sku: "asc" } });
-  const levels = (await db.inventoryLevel.findMany({ where: { variantId: { in: variants.map((v) => v.id) }, ...(f.locationId ? { locationId: f.locationId } : {}) } })).filter((l) => l.shop === shop);
+  const readOnly = f.locationId ? [] : (await db.location.findMany({ where: { shop, readOnly: true }, select: { id: true } })).map((l) => l.id);
+  const locationFilter = f.locationId ? { locationId: f.locationId } : readOnly.length ? { locationId: { notIn: readOnly } } : {};
+  const levels = (await db.inventoryLevel.findMany({ where: { variantId: { in: variants.map((v) => v.id) }, ...locationFilter } })).filter((l) => l.shop === shop);
   const byVariant = new Map<string, { onHand: number; available: number; committed: number; held: number; incoming: number }>();
   for (const l of levels) {
     const t = byVariant.get(l.variantId) ?? { onHand: 0, available: 0, committed: 0, held: 0, incoming: 0 };
