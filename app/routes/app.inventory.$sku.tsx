@@ -1,12 +1,13 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Box, Card, DataTable, InlineGrid, InlineStack, Layout, Link, List, Page, Text } from "@shopify/polaris";
+import { useLoaderData } from "@remix-run/react";
+import { Badge, BlockStack, Box, Card, DataTable, InlineGrid, InlineStack, Layout, Link, List, Page, Text } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import type { ComponentProps, ReactNode } from "react";
 import { getSkuDetail, type SkuDetail } from "#app/modules/inventory/index";
 import { DomainError } from "#app/platform/errors";
 import { errorResponse } from "#app/platform/http.server";
+import { notFoundBoundary } from "#app/components/NotFoundBoundary";
 
 export const loader = async ({ request, params, context }: LoaderFunctionArgs) => {
   const { runtime } = context;
@@ -342,23 +343,14 @@ export default function SkuPage() {
   );
 }
 
-export function ErrorBoundary() {
-  const error = useRouteError();
-  if (isRouteErrorResponse(error) && error.status === 404) {
-    const data: unknown = error.data;
-    const message = data && typeof data === "object" && "message" in data && typeof data.message === "string" ? data.message : "Not found";
-    return (
-      <Page title="SKU not found" backAction={{ content: "Inventory", url: "/app/inventory" }}>
-        <Banner tone="critical" title={message}>
-          <p>
-            Check the spelling, or <Link url="/app/inventory">search the inventory</Link>.
-          </p>
-        </Banner>
-      </Page>
-    );
-  }
-  // Shopify needs Remix to catch some thrown responses (e.g. re-authentication), so that their headers are included.
-  return boundary.error(error);
-}
+export const ErrorBoundary = notFoundBoundary({
+  title: "SKU not found",
+  back: { content: "Inventory", url: "/app/inventory" },
+  hint: (
+    <>
+      Check the spelling, or <Link url="/app/inventory">search the inventory</Link>.
+    </>
+  ),
+});
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRevalidator, useRouteError, useSearchParams, useSubmit } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams, useSubmit } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Button, Card, EmptySearchResult, IndexTable, InlineGrid, InlineStack, Layout, Link, List, Modal, Page, Pagination, Text, TextField } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useEffect, useRef, useState, type ReactNode } from "react";
@@ -19,6 +19,7 @@ import {
 import { jobActivityByKey } from "#app/modules/operations/index";
 import { DomainError } from "#app/platform/errors";
 import { errorResponse, HTTP_STATUS } from "#app/platform/http.server";
+import { notFoundBoundary } from "#app/components/NotFoundBoundary";
 
 const PAGE_SIZE = 50;
 /** While a push is on its way the page refreshes itself, so its end (or its error) shows up. */
@@ -703,23 +704,14 @@ export default function LocationPage() {
   );
 }
 
-export function ErrorBoundary() {
-  const error = useRouteError();
-  if (isRouteErrorResponse(error) && error.status === 404) {
-    const data: unknown = error.data;
-    const message = data && typeof data === "object" && "message" in data && typeof data.message === "string" ? data.message : "Not found";
-    return (
-      <Page title="Location not found" backAction={{ content: "Locations", url: "/app/locations" }}>
-        <Banner tone="critical" title={message}>
-          <p>
-            It may belong to another shop, or the link is wrong. <Link url="/app/locations">See all locations</Link>.
-          </p>
-        </Banner>
-      </Page>
-    );
-  }
-  // Shopify needs Remix to catch some thrown responses (e.g. re-authentication), so that their headers are included.
-  return boundary.error(error);
-}
+export const ErrorBoundary = notFoundBoundary({
+  title: "Location not found",
+  back: { content: "Locations", url: "/app/locations" },
+  hint: (
+    <>
+      It may belong to another shop, or the link is wrong. <Link url="/app/locations">See all locations</Link>.
+    </>
+  ),
+});
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

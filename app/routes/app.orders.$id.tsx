@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError, useSubmit } from "@remix-run/react";
+import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Badge, Banner, BlockStack, InlineStack, Layout, Link, List, Modal, Page, Select, Text, TextField } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useState } from "react";
@@ -35,6 +35,7 @@ import {
 import { humanize } from "#app/modules/routing/index";
 import { DomainError } from "#app/platform/errors";
 import { HTTP_STATUS, domainErrorFromZod, errorResponse } from "#app/platform/http.server";
+import { notFoundBoundary } from "#app/components/NotFoundBoundary";
 
 /**
  * One order: its facts, lines and reservations, the current routing decision with its full trace,
@@ -398,23 +399,14 @@ export default function OrderPage() {
   );
 }
 
-export function ErrorBoundary() {
-  const error = useRouteError();
-  if (isRouteErrorResponse(error) && error.status === 404) {
-    const data: unknown = error.data;
-    const message = data && typeof data === "object" && "message" in data && typeof data.message === "string" ? data.message : "Not found";
-    return (
-      <Page title="Order not found" backAction={{ content: "Orders", url: "/app/orders" }}>
-        <Banner tone="critical" title={message}>
-          <p>
-            It may belong to another shop, or the link is wrong. <Link url="/app/orders">Search the orders</Link>.
-          </p>
-        </Banner>
-      </Page>
-    );
-  }
-  // Shopify needs Remix to catch some thrown responses (e.g. re-authentication), so that their headers are included.
-  return boundary.error(error);
-}
+export const ErrorBoundary = notFoundBoundary({
+  title: "Order not found",
+  back: { content: "Orders", url: "/app/orders" },
+  hint: (
+    <>
+      It may belong to another shop, or the link is wrong. <Link url="/app/orders">Search the orders</Link>.
+    </>
+  ),
+});
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
