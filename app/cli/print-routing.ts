@@ -69,11 +69,15 @@ export function printUnroutableSweep(r: Omit<SweepResult, "next">, names: Record
     console.log("No unroutable orders.");
     return;
   }
-  console.log(`Re-routed ${r.examined} unroutable order(s): ${r.routed} routed, ${still} still unroutable${r.unchanged ? ` (${r.unchanged} unchanged, no new decision)` : ""}${r.otherwise.length ? `, ${r.otherwise.length} now ${[...new Set(r.otherwise.map((o) => o.status))].join(" / ")}` : ""}${r.failed.length ? `, ${r.failed.length} failed` : ""}.`);
+  console.log(`Re-routed ${r.examined} unroutable order(s): ${r.routed} routed, ${still} still unroutable${r.unchanged ? ` (${r.unchanged} unchanged, no new decision)` : ""}${r.otherwise.length ? `, ${r.otherwise.length} now ${[...new Set(r.otherwise.map((o) => o.status))].join(" / ")}` : ""}${r.skipped.length ? `, ${r.skipped.length} left (changed meanwhile)` : ""}${r.failed.length ? `, ${r.failed.length} failed` : ""}.`);
   if (r.otherwise.length) console.log(`  ${r.otherwise.map((o) => `${o.name} ${o.status}`).join(", ")}`);
   if (still) {
     console.log("\nStill unroutable:");
     for (const g of r.stillUnroutable) console.log(`  ${g.count} × ${humanize(g.reason, names)}\n      ${g.orders.slice(0, 10).join(", ")}${g.orders.length > 10 ? ` and ${g.orders.length - 10} more` : ""}`);
+  }
+  if (r.skipped.length) {
+    console.log("\nLeft, nothing to route any more:");
+    for (const k of r.skipped) console.log(`  ${k.name}: ${humanize(k.reason, names)}`);
   }
   if (r.failed.length) {
     console.log("\nNot re-routed:");

@@ -28,7 +28,7 @@ export function registerRoutingJobs(runtime: AppRuntime) {
       const next: SweepJob = { shop, cause, after: r.next };
       await runtime.runner.add(REROUTE_UNROUTABLE_JOB, next, { shop, dedupeKey: `${job.id}:next`, concurrencyKey: sweepConcurrencyKey(shop) });
     }
-    return { examined: r.examined, routed: r.routed, unchanged: r.unchanged, failed: r.failed.length, more: r.next !== null };
+    return { examined: r.examined, routed: r.routed, unchanged: r.unchanged, skipped: r.skipped.length, failed: r.failed.length, more: r.next !== null };
   });
   runtime.runner.register(SCHEDULE_SWEEPS_JOB, async () => {
     const period = Math.floor(now().getTime() / SCHEDULED_SWEEP_MS);

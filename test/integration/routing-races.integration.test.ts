@@ -84,7 +84,8 @@ describeEachDatabase("a routing attempt never writes over an order that changed 
     expect(await orderRow(r.orderId)).toMatchObject({ status: "cancelled", statusReason: "cancelled by the merchant" });
     expect((await decisionsFor(rt.db, SHOP, r.orderId)).map((d) => [d.sequence, d.trigger])).toEqual([[1, "intake"]]);
     expect(sweep).toMatchObject({ examined: 1, routed: 0, unchanged: 0, stillUnroutable: [], otherwise: [] });
-    expect(sweep.failed).toEqual([{ name: "#1042", error: "order #1042 is cancelled; there is nothing to route" }]);
+    expect(sweep.skipped).toEqual([{ name: "#1042", reason: "order #1042 is cancelled; there is nothing to route" }]);
+    expect(sweep.failed).toEqual([]);
   });
 
   it("the sweep would route it: the cancelled order is not routed, no stock moves and nothing is sent to Shopify", async () => {
@@ -102,7 +103,7 @@ describeEachDatabase("a routing attempt never writes over an order that changed 
     expect(await orderRow(r.orderId)).toMatchObject({ status: "cancelled", routedAt: null });
     expect((await decisionsFor(rt.db, SHOP, r.orderId)).length).toBe(1);
     expect(sweep.routed).toBe(0);
-    expect(sweep.failed).toEqual([{ name: "#1043", error: "order #1043 is cancelled; there is nothing to route" }]);
+    expect(sweep.skipped).toEqual([{ name: "#1043", reason: "order #1043 is cancelled; there is nothing to route" }]);
     expect(await shopifyWrites()).toBe(writesBefore);
     // Only the other order's 2 units are held.
     expect(await total(rt.db, tee.id, "held")).toBe(2);
@@ -141,7 +142,7 @@ describeEachDatabase("a routing attempt never writes over an order that changed 
       [1, "unroutable", "intake"],
     ]);
     expect(sweep.routed).toBe(0);
-    expect(sweep.failed).toEqual([{ name: "#1045", error: "order #1045 is routed now, no longer unroutable: the sweep leaves it" }]);
+    expect(sweep.skipped).toEqual([{ name: "#1045", reason: "order #1045 is routed now, no longer unroutable: the sweep leaves it" }]);
   });
 
   it("an order cancelled while intake reserves it stays cancelled and holds nothing", async () => {

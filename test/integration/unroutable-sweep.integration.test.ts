@@ -129,7 +129,7 @@ describeEachDatabase("unroutable orders re-route on their own", (tdb) => {
     const first = await rerouteUnroutable(deps(), SHOP, { cause: "test" });
     const second = await rerouteUnroutable(deps(), SHOP, { cause: "test" });
     for (const s of [first, second]) {
-      expect(s).toMatchObject({ examined: 1, routed: 0, unchanged: 1, failed: [], next: null });
+      expect(s).toMatchObject({ examined: 1, routed: 0, unchanged: 1, skipped: [], failed: [], next: null });
       expect(s.stillUnroutable).toEqual([{ reason: r.decision!.reason, count: 1, orders: ["A-3"] }]);
     }
     expect((await decisionsFor(rt.db, SHOP, r.orderId)).map((d) => d.sequence)).toEqual([1]);

@@ -10,9 +10,9 @@ import { routeExistingOrder, type OrdersDeps } from "./orders.service.server";
  *
  * Each order goes through routeExistingOrder exactly as a person's re-route does (its hold may
  * move, never be released), with trigger "auto-reroute" and the cause as the actor.  One that ends
- * unroutable for the same reason records nothing.  One that cannot be routed at all any more
- * (cancelled meanwhile) or whose routing failed is counted, and the sweep goes on: one bad order
- * never stops the others.  Running it twice is harmless.
+ * unroutable for the same reason records nothing.  One with nothing left to route (cancelled,
+ * routed or shipped meanwhile) is reported as skipped; one whose routing failed as failed; the sweep
+ * goes on either way: one bad order never stops the others.  Running it twice is harmless.
  */
 export const SWEEP_BATCH = 50;
 
@@ -25,7 +25,9 @@ export interface SweepResult {
   /** Still unroutable, grouped by reason (most common first); `unchanged` of them recorded nothing new. */
   stillUnroutable: { reason: string; count: number; orders: string[] }[];
   unchanged: number;
-  /** Orders the sweep could not re-route (cancelled or routed by someone else meanwhile, stock that kept moving …), with the error. */
+  /** Orders with nothing left to route when the sweep reached them (cancelled, routed by someone else, shipped meanwhile): CONFLICT refusals. */
+  skipped: { name: string; reason: string }[];
+  /** Orders the sweep could not re-route for another reason (invalid input, stock that kept moving …), with the error. */
   failed: { name: string; error: string }[];
   /** Continue after this order (`<placedAt ISO>|<id>`), or null when the batch reached the last one. */
   next: string | null;
@@ -54,7 +56,7 @@ export async function rerouteUnroutable(deps: OrdersDeps, shop: string, args: { 
     select: { id: true, name: true, placedAt: true },
   });
   const batch = orders.slice(0, limit);
-  const result: SweepResult = { examined: 0, routed: 0, otherwise: [], stillUnroutable: [], unchanged: 0, failed: [], next: null };
+  const result: SweepResult = { examined: 0, routed: 0, otherwise: [], stillUnroutable: [], unchanged: 0, skipped: [], failed: [], next: null };
   const stuck: { name: string; reason: string }[] = [];
   const actor = `system: ${args.cause}`;
   for (const o of batch) {
@@ -73,20 +75,26 @@ export async function rerouteUnroutable(deps: OrdersDeps, shop: string, args: { 
       // Only a database failure is worth failing the job for (it retries the whole batch, which is
       // safe); anything about one order is that order's, reported and skipped.
       if (!(e instanceof DomainError)) throw e;
-      result.failed.push({ name: o.name, error: e.message });
-      deps.logger?.warn("unroutable sweep: order skipped", { shop, orderId: o.id, name: o.name, err: e.message });
+      // CONFLICT: the order changed under the sweep (cancelled, routed, shipped): nothing is wrong, it just has nothing to route.
+      if (e.kind === "CONFLICT") {
+        result.skipped.push({ name: o.name, reason: e.message });
+        deps.logger?.info("unroutable sweep: order left, it changed meanwhile", { shop, orderId: o.id, name: o.name, reason: e.message });
+      } else {
+        result.failed.push({ name: o.name, error: e.message });
+        deps.logger?.warn("unroutable sweep: order skipped", { shop, orderId: o.id, name: o.name, err: e.message });
+      }
     }
   }
   result.stillUnroutable = groupReasons(stuck);
   const last = batch[batch.length - 1];
   result.next = orders.length > limit && last ? `${last.placedAt.toISOString()}|${last.id}` : null;
-  deps.logger?.info("unroutable sweep batch", { shop, cause: args.cause, examined: result.examined, routed: result.routed, stillUnroutable: stuck.length, unchanged: result.unchanged, failed: result.failed.length, more: result.next !== null });
+  deps.logger?.info("unroutable sweep batch", { shop, cause: args.cause, examined: result.examined, routed: result.routed, stillUnroutable: stuck.length, unchanged: result.unchanged, skipped: result.skipped.length, failed: result.failed.length, more: result.next !== null });
   return result;
 }
 
 /** Every batch, one after another (the CLI, which waits for the answer): the batches' results added up. */
 export async function rerouteAllUnroutable(deps: OrdersDeps, shop: string, args: { cause: string; limit?: number }): Promise<Omit<SweepResult, "next"> & { batches: number }> {
-  const total = { examined: 0, routed: 0, otherwise: [] as SweepResult["otherwise"], unchanged: 0, failed: [] as SweepResult["failed"], batches: 0 };
+  const total = { examined: 0, routed: 0, otherwise: [] as SweepResult["otherwise"], unchanged: 0, skipped: [] as SweepResult["skipped"], failed: [] as SweepResult["failed"], batches: 0 };
   const stuck: { name: string; reason: string }[] = [];
   let after: string | null = null;
   do {
@@ -96,6 +104,7 @@ export async function rerouteAllUnroutable(deps: OrdersDeps, shop: string, args:
     total.routed += r.routed;
     total.unchanged += r.unchanged;
     total.otherwise.push(...r.otherwise);
+    total.skipped.push(...r.skipped);
     total.failed.push(...r.failed);
     for (const g of r.stillUnroutable) for (const name of g.orders) stuck.push({ name, reason: g.reason });
     after = r.next;
