@@ -30,6 +30,7 @@ import {
 } from "#connectors/shopify/mappers/index";
 import {
   applyLevelUpdate,
+  applyHubOwnedRestock,
   isHubOwnedLocation,
   requestInventoryPush,
   applyShopifyLocation,
@@ -265,11 +266,42 @@ export function shopifyInboundHandlers(deps: ShopifyInboundDeps): Record<string,
     REFUNDS_CREATE: async (event) => {
       const e = mapped(() => mapShopifyRefund(event.payload, "refunds/create"));
       await toTimeline(event, e);
+      await restockAtHubOwnedLocations(event, e);
     },
 
     FULFILLMENTS_CREATE: (event) => fulfillment(event, "fulfillments/create"),
     FULFILLMENTS_UPDATE: (event) => fulfillment(event, "fulfillments/update"),
   };
+
+  /**
+   * Returns put back on the shelf (`restock_type: "return"`) at a location whose stock the hub owns:
+   * Shopify's level webhooks are not mirrored there, so the hub adds the units to its own count
+   * (applyHubOwnedRestock, once per refund line).  Elsewhere Shopify's level webhook carries them.
+   * A "cancel" restock only ends a commitment (the order's cancellation releases it) and moves no
+   * units on or off a shelf.
+   */
+  async function restockAtHubOwnedLocations(event: InboundEventRow, e: TimelineEntry) {
+    const lines = ((e.summary.lines ?? []) as { lineKey: string; quantity: number; restockType: string | null; locationId: string | null }[]).filter((l) => l.restockType === "return" && l.locationId && l.quantity > 0);
+    if (lines.length === 0 || !e.orderGid) return;
+    const order = await findOrderByShopifyGid(db, event.shop, e.orderGid);
+    if (!order) return;
+    for (const l of lines) {
+      const locationId = await locationIdForShopify(db, event.shop, l.locationId);
+      const line = await db.orderLine.findFirst({ where: { shop: event.shop, orderId: order.id, lineKey: l.lineKey }, select: { sku: true } });
+      const variant = line ? await db.variant.findFirst({ where: { shop: event.shop, sku: line.sku }, select: { id: true } }) : null;
+      if (!locationId || !variant) continue;
+      const applied = await applyHubOwnedRestock(deps, {
+        shop: event.shop,
+        locationId,
+        variantId: variant.id,
+        quantity: l.quantity,
+        reference: `${e.subjectId}|${l.lineKey}`,
+        reason: `order ${order.name}: ${l.quantity} returned and restocked in Shopify`,
+        occurredAt: e.occurredAt ?? deps.now(),
+      });
+      if (applied) log.info("return restocked at a location the hub owns: added to the hub's count", { shop: event.shop, order: order.name, sku: line!.sku, quantity: l.quantity, locationId });
+    }
+  }
 
   /**
    * The hub order a webhook about an order refers to.  Fulfillments, refunds and returns are

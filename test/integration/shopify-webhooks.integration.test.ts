@@ -308,6 +308,44 @@ describeEachDatabase("Shopify webhooks → orders, reservations, routing, invent
     expect(timeline.find((e) => e.kind === "fulfillment")!.summary).toMatchObject({ status: "pending", consumedLines: 1, tracking: { company: "UPS" } });
   });
 
+  it("refunds/create restocking a return at a location the hub owns adds it to the hub's count, once; elsewhere Shopify's level webhook carries it", async () => {
+    await db().location.update({ where: { id: ids.west }, data: { stockSource: "hub" } });
+    await stock(db(), SHOP, ids.tee, ids.west, 10);
+    await stock(db(), SHOP, ids.tee, ids.east, 10);
+    await send("orders", "orders/create", orderBody({ id: 5008, lines: [{ id: 50081, sku: "TEE", qty: 3 }] }));
+    await processAll();
+    const before = await level(ids.tee, ids.west);
+    const eastBefore = await level(ids.tee, ids.east);
+    const refund = sample("refunds-create.json");
+    const body = {
+      ...refund,
+      id: 7701,
+      admin_graphql_api_id: "gid://shopify/Refund/7701",
+      order_id: 5008,
+      refund_line_items: [
+        { line_item_id: 50081, quantity: 2, restock_type: "return", location_id: 1001 }, // West: the hub's
+        { line_item_id: 50081, quantity: 1, restock_type: "return", location_id: 1003 }, // East: Shopify's
+      ],
+    };
+    await send("orders", "refunds/create", body);
+    // The same refund again under another delivery id (a replay): nothing more.
+    await send("orders", "refunds/create", body, { webhookId: randomUUID() });
+    await processAll();
+
+    const after = await level(ids.tee, ids.west);
+    expect({ onHand: after.onHand - before.onHand, available: after.available - before.available }).toEqual({ onHand: 2, available: 2 });
+    expect(after.pushedOnHand).toBeNull(); // Shopify's figure changed too: the push reads it
+    const entries = await db().inventoryLedgerEntry.findMany({ where: { shop: SHOP, locationId: ids.west, source: "return" }, orderBy: { quantityName: "asc" } });
+    expect(entries.map((e) => [e.quantityName, e.delta, e.reference])).toEqual([
+      ["available", 2, "gid://shopify/Refund/7701|50081"],
+      ["on_hand", 2, "gid://shopify/Refund/7701|50081"],
+    ]);
+    expect(await db().outboxMessage.count({ where: { shop: SHOP, topic: "shopify.pushInventory" } })).toBeGreaterThan(0);
+    // East mirrors Shopify: its level webhook brings the restock, the refund moves nothing there.
+    const eastAfter = await level(ids.tee, ids.east);
+    expect({ onHand: eastAfter.onHand, available: eastAfter.available }).toEqual({ onHand: eastBefore.onHand, available: eastBefore.available });
+  });
+
   it("fulfillment orders: recorded with location and holds, split-offs inherit their order, older deliveries ignored", async () => {
     await stock(db(), SHOP, ids.tee, ids.west, 10);
     await send("orders", "orders/create", orderBody({ id: 5008, lines: [{ id: 50081, sku: "TEE", qty: 1 }] }));

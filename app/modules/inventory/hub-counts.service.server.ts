@@ -1,7 +1,10 @@
+import { randomUUID } from "node:crypto";
 import type { Db, DbTx } from "#app/platform/db/client.server";
 import { DomainError } from "#app/platform/errors";
 import { writeOutbox } from "#app/platform/outbox.server";
+import { writeLedger } from "./ledger.server";
 import { applyCount } from "./levels.service.server";
+import { markAtsChanged } from "./publishing.service.server";
 
 /**
  * Locations whose stock the hub owns (`Location.stockSource = "hub"`: a 3PL whose counts come to
@@ -122,4 +125,41 @@ async function findLocation(db: Db, shop: string, ref: string) {
   const location = (await db.location.findFirst({ where: { shop, id: ref } })) ?? (await db.location.findFirst({ where: { shop, name: ref } }));
   if (!location) throw DomainError.invalid("location", `no location "${ref}" in this shop`);
   return location;
+}
+
+/**
+ * A return restocked in Shopify at a location whose stock the hub owns (refunds/create,
+ * `restock_type: "return"`, https://shopify.dev/docs/api/admin-rest/latest/resources/refund): the
+ * units are back on the shelf, so the hub's own count takes them (on_hand and available + q, ledger
+ * source `return`).  Shopify's level webhooks are not mirrored there, so without this a reconciling
+ * push would take the restocked units off Shopify again.  Once per (refund, line): the ledger entry's
+ * reference is the key, checked in the same transaction.  Shopify's own figure changed too, so the
+ * item's record of it is cleared and a `changed` push queued, as after a shipment.
+ * Returns false when the location is not hub-owned (Shopify's counts carry the restock there) or the
+ * restock was applied before.
+ */
+export async function applyHubOwnedRestock(
+  deps: { db: Db; now: () => Date },
+  args: { shop: string; locationId: string; variantId: string; quantity: number; reference: string; reason: string; occurredAt: Date },
+): Promise<boolean> {
+  if (!Number.isInteger(args.quantity) || args.quantity <= 0) return false;
+  return deps.db.$transaction(async (tx) => {
+    if (!(await isHubOwnedLocation(tx, args.shop, args.locationId))) return false;
+    const where = { variantId_locationId: { variantId: args.variantId, locationId: args.locationId } };
+    const seen = await tx.inventoryLedgerEntry.count({ where: { shop: args.shop, variantId: args.variantId, locationId: args.locationId, source: "return", reference: args.reference } });
+    if (seen > 0) return false;
+    if (!(await tx.inventoryLevel.findUnique({ where, select: { id: true } }))) {
+      await tx.inventoryLevel.create({ data: { id: randomUUID(), shop: args.shop, variantId: args.variantId, locationId: args.locationId } });
+    }
+    const after = await tx.inventoryLevel.update({ where, data: { onHand: { increment: args.quantity }, available: { increment: args.quantity }, version: { increment: 1 } }, select: { onHand: true, available: true } });
+    const base = { shop: args.shop, variantId: args.variantId, locationId: args.locationId, source: "return" as const, reason: args.reason, reference: args.reference, actor: "shopify", occurredAt: args.occurredAt };
+    await writeLedger(tx, [
+      { ...base, quantityName: "on_hand", delta: args.quantity, resulting: after.onHand },
+      { ...base, quantityName: "available", delta: args.quantity, resulting: after.available },
+    ]);
+    const now = deps.now();
+    await markAtsChanged(tx, args.shop, [args.variantId], now);
+    await requestInventoryPush(tx, args.shop, args.locationId, now, { variantIds: [args.variantId] });
+    return true;
+  });
 }

@@ -64,6 +64,7 @@ export {
 export { sellerSkuMap } from "./listings.server";
 export { ensureMarketplaceLocation, marketplaceLocationId } from "./marketplace-locations.server";
 export {
+  applyHubOwnedRestock,
   SHOPIFY_PUSH_INVENTORY_JOB,
   STOCK_SOURCES,
   PUSH_WINDOW_MS,

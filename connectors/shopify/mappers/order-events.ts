@@ -1,6 +1,7 @@
 /**
  * refunds/create and returns/* → entries for the order's timeline.  Stock is not moved here:
- * restocks reach the hub as Shopify's own inventory_levels/update.
+ * restocks reach the hub as Shopify's own inventory_levels/update, except at locations whose stock
+ * the hub owns, where the workflow adds a refund's `return` restocks to the hub's count.
  * Samples: https://shopify.dev/docs/api/webhooks/latest?reference=toml#list-refunds/create,
  * …#list-returns/request (and approve, decline, cancel, close, reopen, process, update).
  */
