@@ -1,12 +1,11 @@
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startAmazonSandbox, type AmazonSandbox } from "#connectors/amazon/sandbox/index";
 import { saveAmazonAccount } from "#app/modules/amazon/index";
 import { createSecretBox, parseKeyring } from "#app/platform/crypto.server";
-import { describeEachDatabase, ROOT, truncateAll } from "#test/support/databases";
+import { describeEachDatabase, truncateAll } from "#test/support/databases";
 import { makeChannel, makeLocation } from "#test/support/inventory";
 import { TEST_KEYS } from "#test/support/runtime";
+import { runOmsAsync } from "#test/support/cli";
 
 /**
  * `oms amazon-destination` as an operator runs it (a separate process, configuration from the
@@ -20,21 +19,7 @@ const SELLER = "A2DESTCLI00001";
 const ARN = "arn:aws:sqs:us-east-1:111122223333:oms-order-change";
 
 /** Asynchronous: the peer answering the CLI's calls runs in this process, so it must not be blocked. */
-function oms(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, "bin/oms.js"), ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", LOG_LEVEL: "warn", ...env },
-      timeout: 60_000,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const oms = (args: string[], env: Record<string, string>) => runOmsAsync(args, env);
 
 describeEachDatabase("oms amazon-destination", (tdb) => {
   let peer: AmazonSandbox;

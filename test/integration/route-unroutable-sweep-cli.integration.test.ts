@@ -1,23 +1,14 @@
-import { spawnSync } from "node:child_process";
-import path from "node:path";
 import { expect, it } from "vitest";
-import { describeEachDatabase, ROOT } from "#test/support/databases";
+import { describeEachDatabase } from "#test/support/databases";
 import { TEST_KEYS } from "#test/support/runtime";
+import { runOms } from "#test/support/cli";
 
 /**
  * `oms route --unroutable` on the demo shop: every unroutable order re-routed now, with what is
  * still stuck grouped by reason; a decision made without a profile reads "no active profile".
  * A separate process, configuration from the environment (as routing-unroutable-cli does).
  */
-function oms(args: string[], env: Record<string, string>) {
-  const r = spawnSync(process.execPath, [path.join(ROOT, "bin/oms.js"), ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", LOG_LEVEL: "error", ...env },
-    timeout: 60_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const oms = (args: string[], env: Record<string, string>) => runOms(args, env, { logLevel: "error" });
 
 describeEachDatabase("oms route --unroutable", (tdb) => {
   const sandbox = () => ({ APP_MODE: "sandbox", DATABASE_URL: tdb().url, OMS_ENCRYPTION_KEYS: TEST_KEYS });

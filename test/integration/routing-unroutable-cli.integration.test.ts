@@ -1,8 +1,7 @@
-import { spawnSync } from "node:child_process";
-import path from "node:path";
 import { expect, it } from "vitest";
-import { describeEachDatabase, ROOT } from "#test/support/databases";
+import { describeEachDatabase } from "#test/support/databases";
 import { TEST_KEYS } from "#test/support/runtime";
+import { runOms } from "#test/support/cli";
 
 /**
  * `oms route` as an operator uses it on the demo shop when a location has lost its coordinates:
@@ -10,15 +9,7 @@ import { TEST_KEYS } from "#test/support/runtime";
  * ship elsewhere routes and its trace names the location left out, and `--reroute` after the fix
  * routes it.  A separate process, configuration from the environment (as cli.integration.test.ts).
  */
-function oms(args: string[], env: Record<string, string>) {
-  const r = spawnSync(process.execPath, [path.join(ROOT, "bin/oms.js"), ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", LOG_LEVEL: "error", ...env },
-    timeout: 60_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const oms = (args: string[], env: Record<string, string>) => runOms(args, env, { logLevel: "error" });
 
 describeEachDatabase("oms route: orders routing cannot place", (tdb) => {
   const sandbox = () => ({ APP_MODE: "sandbox", DATABASE_URL: tdb().url, OMS_ENCRYPTION_KEYS: TEST_KEYS });
