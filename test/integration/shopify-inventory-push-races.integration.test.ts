@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import { startShopifySandbox, type ShopifySandbox } from "#connectors/shopify/sandbox/server";
-import { smallSeed } from "#connectors/shopify/sandbox/test-fixtures";
+import type { ShopifySandbox } from "#connectors/shopify/sandbox/server";
 import { commitOrder, consumeOrder, requestInventoryPush, reserveOrder, setHubCount, setLocationStockSource } from "#app/modules/inventory/index";
 import type { Db } from "#app/platform/db/client.server";
 import type { AppRuntime } from "#app/platform/runtime.server";
-import { importShopifyShop } from "#app/workflows/shopify-import.server";
 import { pushHubInventory } from "#app/workflows/shopify-inventory-push.server";
-import { describeEachDatabase, truncateAll } from "#test/support/databases";
+import { describeEachDatabase } from "#test/support/databases";
 import { makeChannel } from "#test/support/inventory";
-import { memoryLogger, testRuntime } from "#test/support/runtime";
+import { memoryLogger } from "#test/support/runtime";
+import { startImportedPeerShop } from "#test/support/shopify-import";
 
 /**
  * Races at a hub-owned location (docs/inventory.md, ADR 016 amendment), each forced by running the
@@ -30,12 +29,7 @@ describeEachDatabase("Hub-owned locations: a push or a count racing another writ
   const pushDeps = (c = client()) => ({ db: rt.db, logger: memoryLogger("warn"), client: c });
 
   beforeAll(async () => {
-    const schemaDir = process.env.OMS_SHOPIFY_SCHEMA_DIR;
-    if (!schemaDir) throw new Error("OMS_SHOPIFY_SCHEMA_DIR is not set: run through ./oms test");
-    sandbox = await startShopifySandbox({ schemaDir, shop: SHOP, seed: smallSeed(), apiSecret: "secret", bulk: { startDelayMs: 0 } });
-    rt = testRuntime(tdb().url, { SHOPIFY_ADMIN_URL: sandbox.url, SHOPIFY_ADMIN_TOKEN: sandbox.accessToken });
-    await truncateAll(tdb().handle);
-    await importShopifyShop({ db: rt.db, now: () => new Date(), logger: memoryLogger("warn"), pollMs: 20, client: client() }, SHOP);
+    ({ sandbox, rt } = await startImportedPeerShop(tdb(), SHOP));
     eastId = (await rt.db.location.findFirstOrThrow({ where: { shop: SHOP, name: "East DC" } })).id;
     await setLocationStockSource(deps(), SHOP, "East DC", "hub");
     // The reconciling push of becoming hub-owned, run now so every level records what Shopify has.

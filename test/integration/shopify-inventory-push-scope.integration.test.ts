@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import { startShopifySandbox, type ShopifySandbox } from "#connectors/shopify/sandbox/server";
-import { smallSeed } from "#connectors/shopify/sandbox/test-fixtures";
+import type { ShopifySandbox } from "#connectors/shopify/sandbox/server";
 import { requestInventoryPush, setHubCount, setLocationStockSource } from "#app/modules/inventory/index";
 import type { AppRuntime } from "#app/platform/runtime.server";
-import { importShopifyShop } from "#app/workflows/shopify-import.server";
 import { pushHubInventory } from "#app/workflows/shopify-inventory-push.server";
-import { describeEachDatabase, truncateAll } from "#test/support/databases";
+import { describeEachDatabase } from "#test/support/databases";
 import { makeLocation, makeSku } from "#test/support/inventory";
-import { memoryLogger, testRuntime } from "#test/support/runtime";
+import { memoryLogger } from "#test/support/runtime";
+import { startImportedPeerShop } from "#test/support/shopify-import";
 
 /**
  * What a push to a hub-owned location reads and writes (docs/inventory.md, ADR 016), against the
@@ -25,12 +24,7 @@ describeEachDatabase("Pushes to a hub-owned location read and write only what ma
   const pushDeps = () => ({ db: rt.db, logger: memoryLogger("warn"), client: rt.shopifyAdmin.adminClientFor(SHOP) });
 
   beforeAll(async () => {
-    const schemaDir = process.env.OMS_SHOPIFY_SCHEMA_DIR;
-    if (!schemaDir) throw new Error("OMS_SHOPIFY_SCHEMA_DIR is not set: run through ./oms test");
-    sandbox = await startShopifySandbox({ schemaDir, shop: SHOP, seed: smallSeed(), apiSecret: "secret", bulk: { startDelayMs: 0 } });
-    rt = testRuntime(tdb().url, { SHOPIFY_ADMIN_URL: sandbox.url, SHOPIFY_ADMIN_TOKEN: sandbox.accessToken });
-    await truncateAll(tdb().handle);
-    await importShopifyShop({ db: rt.db, now: () => new Date(), logger: memoryLogger("warn"), pollMs: 20, client: rt.shopifyAdmin.adminClientFor(SHOP) }, SHOP);
+    ({ sandbox, rt } = await startImportedPeerShop(tdb(), SHOP));
   });
   afterAll(async () => {
     await rt?.close();

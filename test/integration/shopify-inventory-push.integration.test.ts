@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startShopifySandbox, type ShopifySandbox } from "#connectors/shopify/sandbox/server";
-import { smallSeed } from "#connectors/shopify/sandbox/test-fixtures";
+import type { ShopifySandbox } from "#connectors/shopify/sandbox/server";
 import { setHubCount, setLocationStockSource } from "#app/modules/inventory/index";
 import { recordInboundEvent } from "#app/platform/inbound-events.server";
 import type { AppRuntime } from "#app/platform/runtime.server";
-import { importShopifyShop } from "#app/workflows/shopify-import.server";
 import { pushHubInventory } from "#app/workflows/shopify-inventory-push.server";
-import { describeEachDatabase, truncateAll } from "#test/support/databases";
-import { memoryLogger, testRuntime } from "#test/support/runtime";
+import { describeEachDatabase } from "#test/support/databases";
+import { memoryLogger } from "#test/support/runtime";
+import { startImportedPeerShop } from "#test/support/shopify-import";
 
 /**
  * Inventory writes where the hub is the source of truth, against the Shopify sandbox peer: a
@@ -23,12 +22,7 @@ describeEachDatabase("Inventory writes where the hub owns the stock (sandbox pee
   const deps = () => ({ db: rt.db, now: () => new Date() });
 
   beforeAll(async () => {
-    const schemaDir = process.env.OMS_SHOPIFY_SCHEMA_DIR;
-    if (!schemaDir) throw new Error("OMS_SHOPIFY_SCHEMA_DIR is not set: run through ./oms test");
-    sandbox = await startShopifySandbox({ schemaDir, shop: SHOP, seed: smallSeed(), apiSecret: "secret", bulk: { startDelayMs: 0 } });
-    rt = testRuntime(tdb().url, { SHOPIFY_ADMIN_URL: sandbox.url, SHOPIFY_ADMIN_TOKEN: sandbox.accessToken });
-    await truncateAll(tdb().handle);
-    await importShopifyShop({ db: rt.db, now: () => new Date(), logger: memoryLogger("warn"), pollMs: 20, client: rt.shopifyAdmin.adminClientFor(SHOP) }, SHOP);
+    ({ sandbox, rt } = await startImportedPeerShop(tdb(), SHOP));
   });
   afterAll(async () => {
     await rt?.close();

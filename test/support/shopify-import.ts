@@ -4,9 +4,14 @@ import { createMemoryBucketStore, createTokenBuckets } from "#connectors/core/to
 import { ASSUMED_LIMITS, createAdminClient, type AdminClient } from "#connectors/shopify/client/admin-client";
 import { createFetchTransport } from "#connectors/shopify/client/fetch-transport";
 import type { Transport } from "#connectors/shopify/client/transport";
-import type { ShopifySandbox } from "#connectors/shopify/sandbox/server";
+import { startShopifySandbox, type ShopifySandbox } from "#connectors/shopify/sandbox/server";
+import { smallSeed } from "#connectors/shopify/sandbox/test-fixtures";
 import { activateVersion, routingFixtures, saveDraft } from "#app/modules/routing/index";
 import type { Db } from "#app/platform/db/client.server";
+import type { AppRuntime } from "#app/platform/runtime.server";
+import { importShopifyShop } from "#app/workflows/shopify-import.server";
+import { truncateAll, type TestDatabase } from "#test/support/databases";
+import { memoryLogger, testRuntime } from "#test/support/runtime";
 
 /** The peer's Admin API over real HTTP: what an import test talks to. */
 export function peerTransport(sandbox: ShopifySandbox, shop: string): Transport {
@@ -49,4 +54,18 @@ export async function prepareImportHub(db: Db, shop: string, channels: readonly 
   const { rule } = routingFixtures;
   await saveDraft(db, shop, { rules: [rule("nearest", { sort: [{ by: "distance" }], splitPolicy: { kind: "split_lines" } })], actor: "test" });
   await activateVersion({ db, now: () => new Date() }, shop, 1);
+}
+
+/**
+ * The Shopify peer with the small seed, a runtime pointed at it, and this test database emptied and
+ * filled by a real import: the starting point of the hub-owned push tests.
+ */
+export async function startImportedPeerShop(tdb: TestDatabase, shop: string): Promise<{ sandbox: ShopifySandbox; rt: AppRuntime & { logs: ReturnType<typeof memoryLogger> } }> {
+  const schemaDir = process.env.OMS_SHOPIFY_SCHEMA_DIR;
+  if (!schemaDir) throw new Error("OMS_SHOPIFY_SCHEMA_DIR is not set: run through ./oms test");
+  const sandbox = await startShopifySandbox({ schemaDir, shop, seed: smallSeed(), apiSecret: "secret", bulk: { startDelayMs: 0 } });
+  const rt = testRuntime(tdb.url, { SHOPIFY_ADMIN_URL: sandbox.url, SHOPIFY_ADMIN_TOKEN: sandbox.accessToken });
+  await truncateAll(tdb.handle);
+  await importShopifyShop({ db: rt.db, now: () => new Date(), logger: memoryLogger("warn"), pollMs: 20, client: rt.shopifyAdmin.adminClientFor(shop) }, shop);
+  return { sandbox, rt };
 }
